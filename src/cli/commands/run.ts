@@ -1,0 +1,113 @@
+/** `bnext-rtl run`: classify a batch of images with a reference model; logits to a .npy file. */
+import type { Argv, CommandModule } from 'yargs';
+import { fail } from '../../diag.js';
+import type { Network } from '../../dsl/network.js';
+import { checkFinite, readNpy, writeNpy } from '../../io/npy.js';
+import { runFloatBatch } from '../../ref/float/index.js';
+import { firstNonFinite, type Tensor } from '../../tensor.js';
+import { loadWeights } from '../../weights/load.js';
+import { randomWeights } from '../../weights/random.js';
+import type { WeightSet } from '../../weights/types.js';
+import { type CliContext, intArg, outputFor, resolveNetwork, seedArg, withNetworkOptions } from '../options.js';
+import { checkWritable } from '../output.js';
+import { Progress } from '../progress.js';
+
+/** Runs a batch [N, 3, H, W] through a model and returns logits [N, classes]. */
+export type ModelRunner = (net: Network, ws: WeightSet, batch: Tensor) => Tensor;
+
+/** The models `run --model` can use; adding one is one line here. */
+export const MODEL_RUNNERS = {
+  float: runFloatBatch,
+} satisfies Record<string, ModelRunner>;
+
+/** A model name accepted by `run --model`. */
+export type ModelKind = keyof typeof MODEL_RUNNERS;
+
+const MODEL_KINDS = Object.keys(MODEL_RUNNERS) as ModelKind[];
+
+function builder(y: Argv) {
+  return withNetworkOptions(y, 'input-size')
+    .option('weights', { type: 'string', requiresArg: true, describe: 'weights (.safetensors, official names; a module. prefix is accepted)' })
+    .option('seed', { type: 'string', requiresArg: true, describe: 'use seeded random weights instead of --weights' })
+    .option('input', { type: 'string', requiresArg: true, describe: 'images: float32/float64 .npy of shape [N, 3, H, W], H = W = the network input size' })
+    .option('out', { type: 'string', requiresArg: true, describe: 'logits: float32 .npy of shape [N, classes] (written atomically)' })
+    .option('model', { type: 'string', choices: MODEL_KINDS, default: 'float', describe: 'reference model' })
+    .option('top', { type: 'string', requiresArg: true, describe: 'classes listed per image (default 5)' })
+    .example('$0 run --size tiny --weights tiny.safetensors --input images.npy --out logits.npy', 'BNext-Tiny at 224')
+    .example('$0 run --size tiny --input-size 32 --classes 10 --seed 1 --input x.npy --out y.npy', 'random weights, 32x32 inputs');
+}
+
+/** The k largest logits of row `n` as [class, logit], highest first (ties: lower class first). */
+export function topK(logits: Tensor, n: number, k: number): { class: number; logit: number }[] {
+  const classes = logits.shape[1]!;
+  const row = logits.data.subarray(n * classes, (n + 1) * classes);
+  const idx = Array.from({ length: classes }, (_, i) => i);
+  idx.sort((a, b) => row[b]! - row[a]! || a - b);
+  return idx.slice(0, Math.min(k, classes)).map((c) => ({ class: c, logit: row[c]! }));
+}
+
+/** Checks that `t` is an image batch [N, 3, H, W] for `net`; E_SHAPE naming the file otherwise. */
+export function checkBatch(net: Network, t: Tensor, file: string): void {
+  const [, h, w] = net.input;
+  const ok = t.shape.length === 4 && t.shape[0]! >= 1 && t.shape[1] === 3 && t.shape[2] === h && t.shape[3] === w;
+  if (!ok)
+    fail(
+      'E_SHAPE',
+      `images must have shape [N, 3, ${h}, ${w}] for ${net.name}, got [${t.shape.join(', ')}]` +
+        (t.shape.length === 4 && t.shape[2] === t.shape[3] && t.shape[2] !== h ? ` (for ${t.shape[2]}x${t.shape[3]} images choose --input-size ${t.shape[2]})` : ''),
+      { file },
+    );
+}
+
+/** The `run` command. */
+export function runCommand(ctx: CliContext): CommandModule<object, ReturnType<typeof builder> extends Argv<infer U> ? U : never> {
+  return {
+    command: 'run',
+    describe: 'classify images (.npy) with a reference model; write logits (.npy), print the top classes',
+    builder,
+    handler: (argv) => {
+      const out = outputFor(ctx, argv);
+      const net = resolveNetwork({ size: argv.size, network: argv.network, inputSize: argv.inputSize, classes: argv.classes }, 'input-size');
+      if (argv.weights !== undefined && argv.seed !== undefined) fail('E_ARG', 'give either --weights or --seed, not both', { field: '--seed' });
+      const seed = seedArg(argv.seed);
+      if (argv.weights === undefined && seed === undefined)
+        fail('E_ARG', 'choose the weights with --weights file.safetensors or --seed N', { field: '--weights' });
+      if (argv.input === undefined) fail('E_ARG', '--input is required (the images, a .npy file)', { field: '--input' });
+      if (argv.out === undefined) fail('E_ARG', '--out is required (the .npy file for the logits)', { field: '--out' });
+      const k = intArg(argv.top, 'top', 1) ?? 5;
+      const inputPath = argv.input;
+      const outPath = argv.out;
+      const runner = MODEL_RUNNERS[argv.model as ModelKind];
+
+      const progress = new Progress(out);
+      const batch = progress.run(`reading ${inputPath}`, () => {
+        const t = readNpy(inputPath);
+        checkBatch(net, t, inputPath);
+        checkFinite(t, inputPath);
+        return t;
+      });
+      checkWritable(outPath);
+      const ws =
+        argv.weights !== undefined
+          ? progress.run(`loading ${argv.weights}`, () => loadWeights(net, argv.weights!))
+          : progress.run(`generating weights (seed ${seed})`, () => randomWeights(net, seed!));
+      const n = batch.shape[0]!;
+      const logits = progress.run(`running the ${argv.model} model on ${n} image(s)`, () => runner(net, ws, batch));
+      if (logits.shape.length !== 2 || logits.shape[0] !== n || logits.shape[1] !== net.classes)
+        throw new Error(`model '${argv.model}' returned logits of shape [${logits.shape.join(', ')}], expected [${n}, ${net.classes}]`);
+      const bad = firstNonFinite(logits.data);
+      if (bad >= 0) {
+        const [img, cls] = [Math.floor(bad / net.classes), bad % net.classes];
+        fail('E_NAN', `the ${argv.model} model produced ${logits.data[bad]} for image ${img}, class ${cls}; nothing was written`, {
+          file: argv.weights ?? `--seed ${seed}`,
+        });
+      }
+      progress.run(`writing ${outPath}`, () => writeNpy(outPath, logits));
+
+      const tops = Array.from({ length: n }, (_, i) => topK(logits, i, k));
+      out.result({ network: net.name, model: argv.model, out: outPath, shape: [n, net.classes], top: tops });
+      if (!out.quiet)
+        out.text(tops.map((t, i) => `image ${i}: ${t.map((e) => `${e.class} (${e.logit.toFixed(4)})`).join(', ')}`).join('\n'));
+    },
+  };
+}

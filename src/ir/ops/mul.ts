@@ -1,0 +1,15 @@
+import type { OpInfo } from './types.js';
+import { inputKinds, parDivides, sameShape, streamCycles } from './types.js';
+
+/** element-wise product (ELM-Attention) of two equally shaped maps. */
+export const mul: OpInfo<'mul'> = {
+  summary: 'element-wise product (ELM-Attention)',
+  arity: 2,
+  shape: sameShape,
+  check: (n, ins) => [
+    ...inputKinds(ins, ['float', 'fix']),
+    ...(ins[0]!.shape.join() === ins[1]!.shape.join() ? [] : ['inputs differ in shape']),
+    ...parDivides(n),
+  ],
+  cycles: streamCycles,
+};

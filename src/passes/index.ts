@@ -1,0 +1,57 @@
+/**
+ * Named pass pipelines: explicit, ordered lists (FINN's build steps). Each pass is
+ * (graph, context) => graph and never mutates its input; `runPipeline` verifies the graph after
+ * every pass so a broken invariant names the pass that broke it.
+ */
+import type { Network } from '../dsl/network.js';
+import type { Graph } from '../ir/graph.js';
+import { verify } from '../ir/verify.js';
+import type { WeightSet } from '../weights/types.js';
+import { foldBnPrelu } from './fold-bn-prelu.js';
+import { foldSignThreshold } from './fold-sign-threshold.js';
+import { insertForks } from './insert-forks.js';
+import { lower } from './lower.js';
+import { splitConv } from './split-conv.js';
+
+/** What passes may need besides the graph. */
+export interface PassContext {
+  /** Called after each pass (for dumps and tests). */
+  readonly onPass?: (name: string, g: Graph) => void;
+}
+
+/** A graph-to-graph pass. */
+export type Pass = (g: Graph, ctx: PassContext) => Graph;
+
+/** Every pass by name. */
+export const PASSES: Readonly<Record<string, Pass>> = {
+  'fold-sign-threshold': foldSignThreshold,
+  'fold-bn-prelu': foldBnPrelu,
+  'split-conv': splitConv,
+  'insert-forks': insertForks,
+};
+
+/** Named pipelines. `float-hw`: the hardware op set, still in float. */
+export const PIPELINES: Readonly<Record<string, readonly string[]>> = {
+  'float-hw': ['fold-sign-threshold', 'fold-bn-prelu', 'split-conv', 'insert-forks'],
+};
+
+/** Runs passes in order, verifying after each. */
+export function runPasses(g: Graph, names: readonly string[], ctx: PassContext = {}): Graph {
+  let cur = verify(g);
+  for (const name of names) {
+    const p = PASSES[name];
+    if (!p) throw new Error(`internal: unknown pass ${name}`);
+    cur = verify(p(cur, ctx));
+    ctx.onPass?.(name, cur);
+  }
+  return cur;
+}
+
+/** Lowers a network and runs a named pipeline. */
+export function compile(net: Network, ws: WeightSet, pipeline = 'float-hw', ctx: PassContext = {}): Graph {
+  const steps = PIPELINES[pipeline];
+  if (!steps) throw new Error(`internal: unknown pipeline ${pipeline}`);
+  const g = lower(net, ws);
+  ctx.onPass?.('lower', g);
+  return runPasses(g, steps, ctx);
+}

@@ -63,7 +63,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
       return 1;
     }
     if (err instanceof UsageError) {
-      const message = err.message.split('\n')[0]!;
+      const message = err.message.replace(/\s*\n\s*/g, ' ').trim();
       if (json) io.stdout(`${JSON.stringify({ error: { code: 'E_USAGE', message } }, null, 2)}\n`);
       else io.stderr(`error: ${message} (see bnext-rtl --help)\n`);
       return 1;

@@ -81,6 +81,14 @@ export function resolveNetwork(a: NetworkArgs, inputSizeFlag: 'input' | 'input-s
   return zooNetwork(a.size!, { ...(input !== undefined ? { input } : {}), ...(classes !== undefined ? { classes } : {}) });
 }
 
+/**
+ * Adds usage examples, each as a `# description` line over the full-width command (yargs would
+ * otherwise squeeze long commands into half the terminal width).
+ */
+export function withExamples<T>(y: Argv<T>, examples: readonly (readonly [command: string, description: string])[]): Argv<T> {
+  return examples.reduce((acc, [cmd, desc]) => acc.example(`# ${desc}`, '').example(cmd, ''), y);
+}
+
 /** A seed option: a whole number from 0 to 2^32 - 1. */
 export function seedArg(value: string | undefined): number | undefined {
   return intArg(value, 'seed', 0, 0xffffffff);

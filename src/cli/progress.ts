@@ -10,8 +10,9 @@ export class Progress {
   constructor(private readonly out: Output) {}
 
   /**
-   * Runs `work` as one stage: `label ...` before, `done (1.23 s)` after. On a terminal both go on
-   * one line; when `work` throws, the line is ended so the error message starts on a fresh one.
+   * Runs `work` as one stage. On a terminal: `label ...` before and ` done (1.23 s)` after, on one
+   * line (ended early when `work` throws, so the error message starts on a fresh line). Elsewhere
+   * (logs, pipes): one line `label: done (1.23 s)` after the stage, nothing if it fails.
    */
   run<T>(label: string, work: () => T): T {
     const silent = this.out.quiet || this.out.json;
@@ -19,7 +20,7 @@ export class Progress {
     const write = (t: string): void => {
       if (!silent) this.out.io.stderr(t);
     };
-    write(tty ? `${label} ...` : `${label} ...\n`);
+    if (tty) write(`${label} ...`);
     const started = performance.now();
     let ok = false;
     try {

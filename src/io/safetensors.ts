@@ -27,7 +27,9 @@ export type SafetensorsDtype = keyof typeof SAFETENSORS_DTYPES;
 export interface SafetensorsEntry {
   /** Tensor name exactly as in the file. */
   readonly name: string;
+  /** Stored element type. */
   readonly dtype: SafetensorsDtype;
+  /** Dimensions (empty for a scalar). */
   readonly shape: readonly number[];
   /** Byte range [begin, end) relative to the start of the data area. */
   readonly begin: number;
@@ -231,9 +233,11 @@ export function readSafetensors(path: string, opts: ReadSafetensorsOptions = {})
 
 /** One tensor to write. */
 export interface SafetensorsWriteEntry {
+  /** Tensor name as it will appear in the header. */
   readonly name: string;
   /** Stored element type: float32, or int64 (values must then be integers). */
   readonly dtype: 'F32' | 'I64';
+  /** Shape and values (float64 data is rounded to float32 for F32). */
   readonly tensor: Tensor;
 }
 

@@ -6,7 +6,11 @@
 import type { Network } from '../dsl/network.js';
 import type { Graph } from '../ir/graph.js';
 import { verify } from '../ir/verify.js';
+import { fail } from '../diag.js';
+import type { Tensor } from '../tensor.js';
 import type { WeightSet } from '../weights/types.js';
+import type { QuantSettings } from './quant-settings.js';
+import { quantize } from './quantize.js';
 import { foldBnPrelu } from './fold-bn-prelu.js';
 import { foldSignThreshold } from './fold-sign-threshold.js';
 import { insertForks } from './insert-forks.js';
@@ -15,6 +19,10 @@ import { splitConv } from './split-conv.js';
 
 /** What passes may need besides the graph. */
 export interface PassContext {
+  /** Calibration images for `quantize`. */
+  readonly calibration?: readonly Tensor[];
+  /** Quantization settings for `quantize` (defaults when absent). */
+  readonly quant?: QuantSettings;
   /** Called after each pass (for dumps and tests). */
   readonly onPass?: (name: string, g: Graph) => void;
 }
@@ -28,11 +36,18 @@ export const PASSES: Readonly<Record<string, Pass>> = {
   'fold-bn-prelu': foldBnPrelu,
   'split-conv': splitConv,
   'insert-forks': insertForks,
+  quantize: (g, ctx) =>
+    quantize(g, {
+      calibration: ctx.calibration ?? fail('E_QUANT', 'the quantize pass needs calibration images'),
+      ...(ctx.quant ? { settings: ctx.quant } : {}),
+    }),
 };
 
 /** Named pipelines. `float-hw`: the hardware op set, still in float. */
 export const PIPELINES: Readonly<Record<string, readonly string[]>> = {
   'float-hw': ['fold-sign-threshold', 'fold-bn-prelu', 'split-conv', 'insert-forks'],
+  /** The integer hardware graph: what the RTL computes. */
+  hw: ['fold-sign-threshold', 'fold-bn-prelu', 'split-conv', 'quantize', 'insert-forks'],
 };
 
 /** Runs passes in order, verifying after each. */

@@ -118,7 +118,10 @@ export async function buildModel(opts: BuildOptions): Promise<BuiltModel> {
   const template = readFileChecked(TEMPLATE).toString('utf8');
 
   const hash = createHash('sha256');
-  const add = (label: string, data: string | Buffer) => hash.update(`${label}\0${data.length}\0`).update(data);
+  const add = (label: string, data: string | Buffer) => {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    hash.update(`${label}\0${bytes.length}\0`).update(bytes);
+  };
   add('verilator', verilator.versionText);
   add('flags', JSON.stringify([VERILATOR_FLAGS, CXX_FLAGS, LD_FLAGS, MAKE_VARS, params, opts.top, clock, trace]));
   add('template', template);
@@ -139,49 +142,18 @@ export async function buildModel(opts: BuildOptions): Promise<BuiltModel> {
   } catch (err) {
     fileFail('create the cache folder', cacheDir, err);
   }
+  removeStaleTemps(cacheDir);
   const tmp = join(cacheDir, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     mkdirSync(tmp);
-    const obj = join(tmp, 'obj');
-    const wrapper = join(tmp, 'harness.cpp');
-    writeFileSync(wrapper, '// placeholder, replaced once the ports are known\n');
-    const vArgs = [
-      ...VERILATOR_FLAGS,
-      ...(trace ? ['--trace-fst'] : []),
-      '--top-module', opts.top,
-      '--Mdir', obj,
-      '--exe', wrapper, '-o', LIB_NAME,
-      ...CXX_FLAGS.flatMap((f) => ['-CFLAGS', f]),
-      ...LD_FLAGS.flatMap((f) => ['-LDFLAGS', f]),
-      ...includeDirs.map((d) => `-I${d}`),
-      ...params,
-      ...files,
-    ];
-    progress(`verilator: verilating '${opts.top}'`);
-    await run(verilator.path, vArgs, tmp, `verilator on top '${opts.top}'`);
-
-    const { ports, inWords, outWords } = parsePorts(readFileSync(join(obj, 'Vsim.h'), 'utf8'), opts.top, clock);
-    const render = Handlebars.compile(template, { noEscape: true, strict: true });
-    const ins = ports.filter((p) => p.dir === 'in');
-    const outs = ports.filter((p) => p.dir === 'out');
-    writeFileSync(wrapper, render({ top: opts.top, clock, inputs: ins, outputs: outs, outWords, outWords2: 2 * outWords }));
-
-    progress(`verilator: compiling '${opts.top}' (make -j ${jobs})`);
-    const objcache = process.env.OBJCACHE ?? ((await hasCcache()) ? 'ccache' : '');
-    const makeArgs = ['-C', obj, '-f', 'Vsim.mk', '-j', String(jobs), `OBJCACHE=${objcache}`, ...MAKE_VARS];
-    // CCACHE_BASEDIR makes the private folder's paths relative, so ccache hits across builds.
-    await run('make', makeArgs, tmp, `compiling '${opts.top}'`, { CCACHE_BASEDIR: tmp });
-
-    renameSync(join(obj, LIB_NAME), join(tmp, LIB_NAME));
-    rmSync(obj, { recursive: true, force: true });
-    const built: BuiltModel = { top: opts.top, library: join(dir, LIB_NAME), clock, trace, ports, inWords, outWords, key, cached: false };
+    const layout = await compileInto(tmp, { ...opts, clock, trace, jobs }, files, includeDirs, params, verilator.path, template);
+    const built: BuiltModel = { top: opts.top, library: join(dir, LIB_NAME), clock, trace, ...layout, key, cached: false };
     writeFileSync(join(tmp, META_NAME), JSON.stringify(built, null, 2) + '\n');
     try {
       renameSync(tmp, dir);
     } catch (err) {
       // Another process finished the same build first: theirs is equivalent, use it.
-      const other = readEntry(dir, key);
-      if (!other) fileFail('store the build in', dir, err);
+      if (!readEntry(dir, key)) fileFail('store the build in', dir, err);
       rmSync(tmp, { recursive: true, force: true });
     }
     progress(`verilator: built '${opts.top}' (${dir})`);
@@ -189,8 +161,53 @@ export async function buildModel(opts: BuildOptions): Promise<BuiltModel> {
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     fileFail('build in', cacheDir, err); // a BnextError passes through unchanged
-
   }
+}
+
+/** Verilates, fills the wrapper and compiles in `tmp`, leaving `tmp/libsim.so` (and the wrapper source). */
+async function compileInto(
+  tmp: string,
+  opts: BuildOptions & { readonly clock: string; readonly trace: boolean; readonly jobs: number },
+  files: readonly string[],
+  includeDirs: readonly string[],
+  params: readonly string[],
+  verilator: string,
+  template: string,
+): Promise<{ ports: PortInfo[]; inWords: number; outWords: number }> {
+  const progress = opts.onProgress ?? (() => {});
+  const obj = join(tmp, 'obj');
+  const wrapper = join(tmp, 'harness.cpp');
+  // Verilator only records the wrapper's name in the makefile; its content follows from the ports.
+  writeFileSync(wrapper, '// placeholder, replaced once the ports are known\n');
+  const vArgs = [
+    ...VERILATOR_FLAGS,
+    ...(opts.trace ? ['--trace-fst'] : []),
+    '--top-module', opts.top,
+    '--Mdir', obj,
+    '--exe', wrapper, '-o', LIB_NAME,
+    ...CXX_FLAGS.flatMap((f) => ['-CFLAGS', f]),
+    ...LD_FLAGS.flatMap((f) => ['-LDFLAGS', f]),
+    ...includeDirs.map((d) => `-I${d}`),
+    ...params,
+    ...files,
+  ];
+  progress(`verilator: verilating '${opts.top}'`);
+  await run(verilator, vArgs, tmp, `verilator on top '${opts.top}'`);
+
+  const layout = parsePorts(readFileSync(join(obj, 'Vsim.h'), 'utf8'), opts.top, opts.clock);
+  const render = Handlebars.compile(template, { noEscape: true, strict: true });
+  const inputs = layout.ports.filter((p) => p.dir === 'in');
+  const outputs = layout.ports.filter((p) => p.dir === 'out');
+  writeFileSync(wrapper, render({ top: opts.top, clock: opts.clock, inputs, outputs, outWords: layout.outWords, outWords2: 2 * layout.outWords }));
+
+  progress(`verilator: compiling '${opts.top}' (make -j ${opts.jobs})`);
+  const objcache = process.env.OBJCACHE ?? ((await hasCcache()) ? 'ccache' : '');
+  const makeArgs = ['-C', obj, '-f', 'Vsim.mk', '-j', String(opts.jobs), `OBJCACHE=${objcache}`, ...MAKE_VARS];
+  // CCACHE_BASEDIR makes the private folder's paths relative, so ccache hits across builds.
+  await run('make', makeArgs, tmp, `compiling '${opts.top}'`, { CCACHE_BASEDIR: tmp });
+  renameSync(join(obj, LIB_NAME), join(tmp, LIB_NAME));
+  rmSync(obj, { recursive: true, force: true });
+  return layout;
 }
 
 function checkOptions(opts: BuildOptions, clock: string, jobs: number): void {
@@ -235,6 +252,19 @@ function includeFiles(dir: string): string[] {
       .sort();
   } catch (err) {
     fileFail('list', dir, err);
+  }
+}
+
+/** Removes private build folders left by processes that died more than a day ago. */
+function removeStaleTemps(cacheDir: string): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(cacheDir)) {
+    if (!name.startsWith('.tmp-')) continue;
+    try {
+      if (statSync(join(cacheDir, name)).mtimeMs < dayAgo) rmSync(join(cacheDir, name), { recursive: true, force: true });
+    } catch {
+      // Another process removed or renamed it meanwhile.
+    }
   }
 }
 

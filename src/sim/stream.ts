@@ -9,6 +9,7 @@
  * or without the lowRISC direction suffix (`s_tvalid_i`, `s_tready_o`); tlast is optional.
  */
 import { fail } from '../diag.js';
+import { hashString, Rng } from '../util/rng.js';
 import type { PortDir } from './build.js';
 import type { SimModel } from './harness.js';
 
@@ -35,7 +36,7 @@ export interface SourceOptions {
   readonly items: Iterable<StreamItem>;
   /** Probability in [0, 1) that the source idles for a cycle before presenting an item. Default 0. */
   readonly gapProb?: number;
-  /** PRNG seed. Default 1. */
+  /** PRNG seed (combined with the prefix, so streams sharing a seed stay independent). Default 1. */
   readonly seed?: number;
   /** Explicit port names, overriding those derived from the prefix. */
   readonly ports?: Partial<StreamPorts>;
@@ -47,7 +48,7 @@ export interface SinkOptions {
   readonly prefix: string;
   /** Probability in [0, 1) that the sink deasserts ready in a cycle. Default 0. */
   readonly stallProb?: number;
-  /** PRNG seed. Default 2. */
+  /** PRNG seed (combined with the prefix, so streams sharing a seed stay independent). Default 1. */
   readonly seed?: number;
   /** Explicit port names, overriding those derived from the prefix. */
   readonly ports?: Partial<StreamPorts>;
@@ -63,28 +64,15 @@ export interface ReceivedItem {
   readonly cycle: number;
 }
 
-/** Small seeded PRNG (mulberry32): deterministic floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Drives a stream into the design: `<prefix>_tvalid/_tdata/_tlast` in, `<prefix>_tready` out. */
 export class StreamSource {
   /** Prefix, for messages. */
   readonly name: string;
   /** Resolved port names. */
   readonly ports: StreamPorts;
-  /** Items accepted by the design so far. */
-  sent = 0;
+  private accepted = 0;
   private readonly items: { readonly data: number | bigint; readonly last: boolean }[];
-  private readonly rng: () => number;
+  private readonly rng: Rng;
   private readonly gapProb: number;
   private holding = false;
 
@@ -95,15 +83,20 @@ export class StreamSource {
     this.name = opts.prefix;
     this.ports = resolvePorts(model, opts.prefix, 'source', opts.ports);
     this.gapProb = probability(opts.gapProb ?? 0, 'gapProb', opts.prefix);
-    this.rng = seededRandom(opts.seed ?? 1);
+    this.rng = new Rng(opts.seed ?? 1, hashString(`source ${opts.prefix}`));
     this.items = [...opts.items].map((it) => (typeof it === 'object' ? it : { data: it, last: false }));
     if (!this.ports.last && this.items.some((it) => it.last))
       fail('E_SIM', `stream '${opts.prefix}' of '${model.top}' has no tlast port but some items set last`, { field: opts.prefix });
   }
 
+  /** Items accepted by the design so far. */
+  get sent(): number {
+    return this.accepted;
+  }
+
   /** Items not yet accepted. */
   get remaining(): number {
-    return this.items.length - this.sent;
+    return this.items.length - this.accepted;
   }
 
   /** True when valid is asserted this cycle. */
@@ -114,8 +107,8 @@ export class StreamSource {
   /** Sets valid/data/last for the coming cycle. An item, once presented, stays until accepted. */
   drive(): void {
     const m = this.model;
-    if (!this.holding && this.sent < this.items.length && !(this.gapProb > 0 && this.rng() < this.gapProb)) {
-      const it = this.items[this.sent]!;
+    if (!this.holding && this.accepted < this.items.length && !(this.gapProb > 0 && this.rng.uniform() < this.gapProb)) {
+      const it = this.items[this.accepted]!;
       m.set(this.ports.data, it.data);
       if (this.ports.last) m.set(this.ports.last, it.last ? 1 : 0);
       this.holding = true;
@@ -127,7 +120,7 @@ export class StreamSource {
   update(): boolean {
     if (!this.holding || this.model.sampledNum(this.ports.ready) === 0) return false;
     this.holding = false;
-    this.sent++;
+    this.accepted++;
     return true;
   }
 }
@@ -140,7 +133,7 @@ export class StreamSink {
   readonly ports: StreamPorts;
   /** Items received so far, in order. */
   readonly items: ReceivedItem[] = [];
-  private readonly rng: () => number;
+  private readonly rng: Rng;
   private readonly stallProb: number;
   private ready = false;
 
@@ -151,12 +144,12 @@ export class StreamSink {
     this.name = opts.prefix;
     this.ports = resolvePorts(model, opts.prefix, 'sink', opts.ports);
     this.stallProb = probability(opts.stallProb ?? 0, 'stallProb', opts.prefix);
-    this.rng = seededRandom(opts.seed ?? 2);
+    this.rng = new Rng(opts.seed ?? 1, hashString(`sink ${opts.prefix}`));
   }
 
   /** Sets ready for the coming cycle (randomly low with probability stallProb). */
   drive(): void {
-    this.ready = !(this.stallProb > 0 && this.rng() < this.stallProb);
+    this.ready = !(this.stallProb > 0 && this.rng.uniform() < this.stallProb);
     this.model.set(this.ports.ready, this.ready ? 1 : 0);
   }
 

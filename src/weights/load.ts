@@ -94,7 +94,9 @@ export function binarySign(w: Tensor): Int8Array {
 
 /** Binarized conv weights of a module: shape [Cout, Cin, k, k] and sign(W) in {-1, 0, +1}. */
 export interface BinaryWeights {
+  /** [Cout, Cin, k, k]. */
   readonly shape: readonly number[];
+  /** sign(W) in C order, one int8 per weight. */
   readonly sign: Int8Array;
 }
 

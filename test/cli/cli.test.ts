@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +109,7 @@ describe('help', () => {
       const r = await cli([cmd, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`bnext-rtl ${cmd}`);
-      expect(r.stdout).toMatch(/Examples:\n\s+bnext-rtl /);
+      expect(r.stdout).toMatch(new RegExp(`Examples:\\n(.*\\n)*\\s+bnext-rtl ${cmd} --`));
       expect(r.stdout).toContain('--json');
     });
   }
@@ -125,24 +125,44 @@ describe('bnext-rtl weights and run', () => {
   writeNpy(x, images(2, 32));
   const net = ['--size', 'tiny', '--classes', '10'];
 
-  it('run --seed writes [N, classes] logits and prints the top classes; --weights from `weights` agrees', async () => {
+  it('run --seed on tiny@32 writes [N, classes] logits and prints the top classes', async () => {
     const out = join(dir, 'logits.npy');
     const r = await cli(['run', ...net, '--input-size', '32', '--seed', '3', '--input', x, '--out', out]);
     expect(r.code).toBe(0);
-    const logits = readNpy(out);
-    expect(logits.shape).toEqual([2, 10]);
+    expect(readNpy(out).shape).toEqual([2, 10]);
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
     expect(r.stdout).toMatch(/^image 0: \d+ \(-?\d+\.\d{4}\), /);
+  });
 
+  it('weights then run --weights gives the logits of run --seed (custom network file)', async () => {
+    const netFile = join(dir, 'small-net.json');
+    writeFileSync(
+      netFile,
+      JSON.stringify({
+        name: 'small',
+        input: 32,
+        classes: 7,
+        stem: { channels: 16, kernel: 3, stride: 2 },
+        blocks: [{ type: 'bnext', out: 32, stride: 2, mixer: 'elm' }],
+      }),
+    );
     const w = join(dir, 'w.safetensors');
-    expect((await cli(['weights', ...net, '--input', '32', '--seed', '3', '--out', w, '--quiet'])).code).toBe(0);
-    const out2 = join(dir, 'logits2.npy');
-    const r2 = await cli(['run', ...net, '--input-size', '32', '--weights', w, '--input', x, '--out', out2, '--json']);
-    expect(r2.code).toBe(0);
-    expect(readNpy(out2).data).toEqual(logits.data);
-    const j = JSON.parse(r2.stdout);
-    expect(j.shape).toEqual([2, 10]);
-    expect(j.top[0]).toHaveLength(5);
+    const wr = await cli(['weights', '--network', netFile, '--seed', '3', '--out', w, '--json']);
+    expect(wr.code).toBe(0);
+    expect(JSON.parse(wr.stdout)).toMatchObject({ network: 'small', seed: 3, out: w });
+    const byWeights = join(dir, 'l1.npy');
+    const bySeed = join(dir, 'l2.npy');
+    const r1 = await cli(['run', '--network', netFile, '--weights', w, '--input', x, '--out', byWeights, '--json', '--top', '3']);
+    const r2 = await cli(['run', '--network', netFile, '--seed', '3', '--input', x, '--out', bySeed, '--quiet']);
+    expect([r1.code, r2.code]).toEqual([0, 0]);
+    expect(r2.stdout).toBe('');
+    expect(readNpy(byWeights).shape).toEqual([2, 7]);
+    expect(readNpy(byWeights).data).toEqual(readNpy(bySeed).data);
+    const j = JSON.parse(r1.stdout);
+    expect(j.shape).toEqual([2, 7]);
+    expect(j.top[1]).toHaveLength(3);
+    const row1 = Array.from(readNpy(byWeights).data.subarray(7, 14));
+    expect(j.top[1][0].logit).toBe(Math.max(...row1));
   });
 
   it('a failing run writes nothing', async () => {
@@ -171,7 +191,7 @@ describe('bnext-rtl weights and run', () => {
   it('run --model accepts only the implemented models', async () => {
     const r = await cli(['run', ...net, '--input-size', '32', '--seed', '1', '--input', x, '--out', join(dir, 'm.npy'), '--model', 'rtl']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Invalid values:/);
+    expect(r.stderr).toMatch(/^error: Invalid values: Argument: model, Given: "rtl", Choices: "float"/);
   });
 });
 

@@ -50,6 +50,7 @@ describe('buildModel cache', () => {
     expect(ms).toBeLessThan(1000);
 
     const m = loadModel(c);
+    m.reset();
     m.set('a_i', 40);
     m.set('b_i', 2);
     m.set('en_i', 1);

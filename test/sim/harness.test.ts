@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BnextError } from '../../src/diag.js';
 import { buildModel, type BuiltModel } from '../../src/sim/build.js';
 import { loadModel, type SimModel } from '../../src/sim/harness.js';
-import { seededRandom } from '../../src/sim/stream.js';
+import { Rng } from '../../src/util/rng.js';
 
 const rtl = fileURLToPath(new URL('../fixtures/rtl/', import.meta.url));
 const MASK100 = (1n << 100n) - 1n;
@@ -25,9 +25,9 @@ function expectError(fn: () => unknown, code: string, re: RegExp): void {
 }
 
 /** A random bigint of `bits` bits from a seeded PRNG. */
-function randomBits(rng: () => number, bits: number): bigint {
+function randomBits(rng: Rng, bits: number): bigint {
   let v = 0n;
-  for (let i = 0; i < bits; i += 16) v = (v << 16n) | BigInt(Math.floor(rng() * 65536));
+  for (let i = 0; i < bits; i += 32) v = (v << 32n) | BigInt(rng.nextU32());
   return v & ((1n << BigInt(bits)) - 1n);
 }
 
@@ -54,13 +54,13 @@ describe('Verilator harness on a registered 100-bit adder', () => {
     m.reset(3);
     expect(m.get('sum_o')).toBe(0n);
     expect(m.getNum('count_o')).toBe(0);
-    const rng = seededRandom(7);
+    const rng = new Rng(7);
     let sum = 0n;
     let count = 0;
     for (let i = 0; i < 500; i++) {
       const a = randomBits(rng, 100);
       const b = randomBits(rng, 100);
-      const en = rng() < 0.7;
+      const en = rng.uniform() < 0.7;
       m.set('a_i', a);
       m.set('b_i', b);
       m.set('en_i', en ? 1 : 0);
@@ -148,5 +148,23 @@ describe('Verilator harness on a registered 100-bit adder', () => {
     t.close();
     expect(statSync(path).size).toBeGreaterThan(100);
     expect(readFileSync(path)[0]).toBe(0); // FST header block
+  });
+});
+
+describe('Verilator harness status reports', () => {
+  it('$finish sets finished (the process survives a second one); $error fails the step with E_SIM', async () => {
+    const m = loadModel(await buildModel({ top: 'sim_status', files: [join(rtl, 'sim_status.v')] }));
+    m.reset();
+    m.step(3);
+    expect(m.finished).toBe(false);
+    m.set('finish_i', 1);
+    m.step();
+    expect(m.finished).toBe(true);
+    m.step(); // a second $finish would end the process if the harness did not clear the flag
+    m.set('finish_i', 0);
+    expect(m.getNum('count_o')).toBe(5);
+    m.set('error_i', 1);
+    expectError(() => m.step(), 'E_SIM', /design 'sim_status' reported an error .* by cycle 8/);
+    m.close();
   });
 });

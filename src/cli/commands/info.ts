@@ -1,7 +1,7 @@
 /** `bnext-rtl info`: parameters, operations, model size and feature maps of a network. */
 import type { Argv, CommandModule } from 'yargs';
 import { countNetwork, DEFAULT_BIT_WIDTHS, parseBitWidths, BIT_CATEGORIES, type NetworkCount } from '../../dsl/count.js';
-import { type CliContext, type NetworkArgs, outputFor, resolveNetwork, withNetworkOptions } from '../options.js';
+import { type CliContext, type NetworkArgs, outputFor, resolveNetwork, withExamples, withNetworkOptions } from '../options.js';
 import { fmtInt, fmtMB, fmtMbit, fmtMetric, table } from '../output.js';
 
 const DEFAULT_BITS_TEXT = BIT_CATEGORIES.map((k) => `${k}=${DEFAULT_BIT_WIDTHS[k]}`).join(',');
@@ -14,21 +14,23 @@ const RULES = `Counting rules:
            (C*classes); element-wise work (BN, PReLU, mix, gate, ELM product, residual adds,
            pooling) is not counted, as in BNN papers
   OPs      BOPs/64 + FLOPs
-  size     parameters at --bits widths (default ${DEFAULT_BITS_TEXT}: the paper's published setting);
-           SE and FC biases count as 'other'; 1 MB = 10^6 bytes, 1 Mbit = 10^6 bits
+  size     parameters at the --bits widths; SE and FC biases count as 'other';
+           default ${DEFAULT_BITS_TEXT} (the paper's published setting);
+           1 MB = 10^6 bytes, 1 Mbit = 10^6 bits
   maps     module inputs: the real-valued map each module holds for a whole frame (its SE gate
            needs the map's global average); FFN_1 and FFN_2 share one map`;
 
 function builder(y: Argv) {
-  return withNetworkOptions(y, 'input')
+  return withExamples(withNetworkOptions(y, 'input'), [
+    ['$0 info --size tiny', 'BNext-Tiny at 224x224, 1000 classes'],
+    ['$0 info --size small --input 32 --classes 10 --json', 'CIFAR-style Small, machine-readable'],
+    ['$0 info --network mynet.json --bits se=8,other=16', 'a network file, model size at other bit widths'],
+  ])
     .option('bits', {
       type: 'string',
       requiresArg: true,
       describe: `weight bit widths for the model size, e.g. se=8 (categories ${BIT_CATEGORIES.join(', ')}; default ${DEFAULT_BITS_TEXT})`,
     })
-    .example('$0 info --size tiny', 'BNext-Tiny at 224x224, 1000 classes')
-    .example('$0 info --size small --input 32 --classes 10 --json', 'CIFAR-style Small, machine-readable')
-    .example('$0 info --network mynet.json --bits se=8,other=16', 'a custom network at other bit widths')
     .epilog(RULES);
 }
 

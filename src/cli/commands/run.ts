@@ -8,7 +8,7 @@ import { firstNonFinite, type Tensor } from '../../tensor.js';
 import { loadWeights } from '../../weights/load.js';
 import { randomWeights } from '../../weights/random.js';
 import type { WeightSet } from '../../weights/types.js';
-import { type CliContext, intArg, outputFor, resolveNetwork, seedArg, withNetworkOptions } from '../options.js';
+import { type CliContext, intArg, outputFor, resolveNetwork, seedArg, withExamples, withNetworkOptions } from '../options.js';
 import { checkWritable } from '../output.js';
 import { Progress } from '../progress.js';
 
@@ -26,15 +26,16 @@ export type ModelKind = keyof typeof MODEL_RUNNERS;
 const MODEL_KINDS = Object.keys(MODEL_RUNNERS) as ModelKind[];
 
 function builder(y: Argv) {
-  return withNetworkOptions(y, 'input-size')
+  return withExamples(withNetworkOptions(y, 'input-size'), [
+    ['$0 run --size tiny --weights tiny.safetensors --input images.npy --out logits.npy', 'BNext-Tiny at 224 with trained weights'],
+    ['$0 run --size tiny --input-size 32 --classes 10 --seed 1 --input x.npy --out y.npy', 'random weights, 32x32 inputs'],
+  ])
     .option('weights', { type: 'string', requiresArg: true, describe: 'weights (.safetensors, official names; a module. prefix is accepted)' })
     .option('seed', { type: 'string', requiresArg: true, describe: 'use seeded random weights instead of --weights' })
     .option('input', { type: 'string', requiresArg: true, describe: 'images: float32/float64 .npy of shape [N, 3, H, W], H = W = the network input size' })
     .option('out', { type: 'string', requiresArg: true, describe: 'logits: float32 .npy of shape [N, classes] (written atomically)' })
     .option('model', { type: 'string', choices: MODEL_KINDS, default: 'float', describe: 'reference model' })
-    .option('top', { type: 'string', requiresArg: true, describe: 'classes listed per image (default 5)' })
-    .example('$0 run --size tiny --weights tiny.safetensors --input images.npy --out logits.npy', 'BNext-Tiny at 224')
-    .example('$0 run --size tiny --input-size 32 --classes 10 --seed 1 --input x.npy --out y.npy', 'random weights, 32x32 inputs');
+    .option('top', { type: 'string', requiresArg: true, describe: 'classes listed per image (default 5)' });
 }
 
 /** The k largest logits of row `n` as [class, logit], highest first (ties: lower class first). */

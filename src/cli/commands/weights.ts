@@ -3,16 +3,17 @@ import type { Argv, CommandModule } from 'yargs';
 import { fail } from '../../diag.js';
 import { randomWeights } from '../../weights/random.js';
 import { saveWeights } from '../../weights/save.js';
-import { type CliContext, outputFor, resolveNetwork, seedArg, withNetworkOptions } from '../options.js';
+import { type CliContext, outputFor, resolveNetwork, seedArg, withExamples, withNetworkOptions } from '../options.js';
 import { checkWritable } from '../output.js';
 import { Progress } from '../progress.js';
 
 function builder(y: Argv) {
-  return withNetworkOptions(y, 'input')
+  return withExamples(withNetworkOptions(y, 'input'), [
+    ['$0 weights --size tiny --seed 1 --out tiny.safetensors', 'BNext-Tiny at 224, 1000 classes'],
+    ['$0 weights --size tiny --input 32 --classes 10 --seed 7 --out t32.safetensors', 'a small CIFAR-style test network'],
+  ])
     .option('seed', { type: 'string', requiresArg: true, describe: 'random seed (0 to 2^32-1); the same seed gives the same file' })
     .option('out', { type: 'string', requiresArg: true, describe: 'output .safetensors file (written atomically)' })
-    .example('$0 weights --size tiny --seed 1 --out tiny.safetensors', 'BNext-Tiny at 224, 1000 classes')
-    .example('$0 weights --size tiny --input 32 --classes 10 --seed 7 --out t32.safetensors', 'a small CIFAR-style test network')
     .epilog(
       'Writes every state_dict entry of the official code (names, order, shapes, dtypes), so the file loads with\n' +
         'safetensors.torch.load_file + load_state_dict and with `bnext-rtl run --weights`.',

@@ -12,7 +12,9 @@
  *   dot = 2 * popcount(~(a ^ w) & M) - popcount(M) = popcount(M) - 2 * popcount((a ^ w) & M).
  * Fast path (no zeros anywhere): over the whole k x k window, padding taps (a = 0) each add
  * popcount(w_tap) disagreements, so dot = nValid * C - 2 * (xorcount - sum over padding taps of
- * popcount(w_tap)). The fast path runs in WebAssembly (wasm.ts) when available, else in JS.
+ * popcount(w_tap)). Sparse exact-zero activations are then corrected one by one (a 0 was read as
+ * -1); weights with exact zeros take the masked path. The fast path runs in WebAssembly (wasm.ts)
+ * when available, else in JS.
  */
 import { fail } from '../../diag.js';
 import type { Tensor } from '../../tensor.js';
@@ -32,6 +34,8 @@ export interface PackedSigns {
   readonly bits: Uint32Array;
   /** Same layout: bit set = nonzero (+-1). Null when no entry is 0 (padding is then implied). */
   readonly mask: Uint32Array | null;
+  /** Number of exact zeros (entries with x + move = 0). */
+  readonly zeros: number;
 }
 
 /** Binarized weights of a [Cout, Cin, k, k] tensor, one row of packed taps per output channel. */
@@ -51,7 +55,7 @@ export interface PackedWeights {
   readonly tapPop: Int32Array;
 }
 
-/** Which implementation computes the dot products. `auto`: wasm fast path, else JS; masks force `masked`. */
+/** Which implementation computes the dot products. `auto`: wasm fast path, else JS; zero weights force `masked`. */
 export type BinconvEngine = 'auto' | 'wasm' | 'js' | 'masked';
 
 /** Population count of a 32-bit word (bit trick). */
@@ -76,29 +80,37 @@ export function packSigns(x: Tensor, move: ArrayLike<number> | null, pad: number
   const [c, h, w] = x.shape as [number, number, number];
   const words = Math.ceil(c / 32);
   const wp = w + 2 * pad;
-  const hp = h + 2 * pad;
-  const bits = new Uint32Array(hp * wp * words);
+  const hw = h * w;
+  const bits = new Uint32Array((h + 2 * pad) * wp * words);
   let mask: Uint32Array | null = null;
+  let zeroCount = 0;
   const d = x.data;
-  for (let ch = 0; ch < c; ch++) {
-    const m = move ? move[ch]! : 0;
-    const j = ch >>> 5;
-    const bit = (1 << (ch & 31)) >>> 0;
+  const mv = new Float64Array(c);
+  if (move) for (let ch = 0; ch < c; ch++) mv[ch] = move[ch]!;
+  // one output word at a time: its (up to) 32 channels read from 32 planes, pixel by pixel
+  for (let j = 0; j < words; j++) {
+    const c0 = 32 * j;
+    const nb = Math.min(32, c - c0);
     for (let y = 0; y < h; y++) {
-      const src = (ch * h + y) * w;
       let dst = ((y + pad) * wp + pad) * words + j;
-      for (let xx = 0; xx < w; xx++, dst += words) {
-        const v = d[src + xx]! + m;
-        if (v > 0) bits[dst] = (bits[dst]! | bit) >>> 0;
-        else if (!(v < 0)) {
-          // exactly 0 (NaN is rejected before a forward runs): build the nonzero plane lazily
-          if (!mask) mask = impliedSignMask(c, h, w, pad);
-          mask[dst] = (mask[dst]! & ~bit) >>> 0;
+      for (let xx = 0, pix = y * w; xx < w; xx++, pix++, dst += words) {
+        let word = 0;
+        let zeros = 0;
+        for (let b = 0, src = c0 * hw + pix; b < nb; b++, src += hw) {
+          const v = d[src]! + mv[c0 + b]!;
+          word |= +(v > 0) << b;
+          zeros |= +!(v < 0 || v > 0) << b; // exactly 0 (NaN is rejected before a forward runs)
+        }
+        bits[dst] = word;
+        if (zeros !== 0) {
+          mask ??= impliedSignMask(c, h, w, pad);
+          mask[dst] = mask[dst]! & ~zeros;
+          zeroCount += popcount32(zeros);
         }
       }
     }
   }
-  return { c, h, w, pad, words, bits, mask };
+  return { c, h, w, pad, words, bits, mask, zeros: zeroCount };
 }
 
 /** The nonzero plane of a map without zeros: all real bits set, padding and tails clear. */
@@ -162,7 +174,9 @@ export function binaryConv2dPacked(a: PackedSigns, w: PackedWeights, stride: num
   if (a.pad !== Math.floor(w.k / 2)) fail('E_SHAPE', `binary conv: input padded by ${a.pad}, kernel ${w.k} needs ${Math.floor(w.k / 2)}`);
   const ho = binconvOut(a.h, w.k, stride);
   const wo = binconvOut(a.w, w.k, stride);
-  if (engine === 'masked' || a.mask || w.mask) return maskedConv(a, w, stride, ho, wo);
+  // zero weights, or so many zero activations that one-by-one correction costs more: masked path
+  const manyZeros = engine === 'auto' && a.zeros * 16 > a.c * a.h * a.w;
+  if (engine === 'masked' || w.mask || manyZeros) return maskedConv(a, w, stride, ho, wo);
   const kern = engine === 'js' ? null : bconvKernel();
   if (engine === 'wasm' && !kern) fail('E_ARG', 'binary conv engine wasm requested but WebAssembly is unavailable');
   const xc = kern ? xorCountWasm(a, w, stride, ho, wo) : xorCountJs(a, w, stride, ho, wo);
@@ -172,29 +186,67 @@ export function binaryConv2dPacked(a: PackedSigns, w: PackedWeights, stride: num
   const hw = ho * wo;
   const wp = a.w + 2 * a.pad;
   const hp = a.h + 2 * a.pad;
-  const padTaps: number[] = [];
+  const full = new Int32Array(hw);
+  const border: { pix: number; padTaps: number[] }[] = [];
   for (let oy = 0; oy < ho; oy++)
     for (let ox = 0; ox < wo; ox++) {
-      padTaps.length = 0;
+      const padTaps: number[] = [];
       for (let ky = 0; ky < k; ky++)
         for (let kx = 0; kx < k; kx++) {
           const py = oy * stride + ky;
           const px = ox * stride + kx;
           if (py < a.pad || py >= hp - a.pad || px < a.pad || px >= wp - a.pad) padTaps.push(ky * k + kx);
         }
-      const full = (taps - padTaps.length) * cin;
       const pix = oy * wo + ox;
-      if (padTaps.length === 0) {
-        for (let co = 0; co < cout; co++) xc[co * hw + pix] = full - 2 * xc[co * hw + pix]!;
-      } else {
-        for (let co = 0; co < cout; co++) {
-          let corr = 0;
-          for (const t of padTaps) corr += tapPop[co * taps + t]!;
-          xc[co * hw + pix] = full - 2 * (xc[co * hw + pix]! - corr);
+      full[pix] = (taps - padTaps.length) * cin;
+      if (padTaps.length) border.push({ pix, padTaps });
+    }
+  for (let co = 0; co < cout; co++) {
+    const o = co * hw;
+    for (let pix = 0; pix < hw; pix++) xc[o + pix] = full[pix]! - 2 * xc[o + pix]!;
+    for (const { pix, padTaps } of border) {
+      let corr = 0;
+      for (const t of padTaps) corr += tapPop[co * taps + t]!;
+      xc[o + pix] += 2 * corr;
+    }
+  }
+  if (a.mask) correctZeroSigns(a, w, stride, ho, wo, xc);
+  return xc;
+}
+
+/**
+ * The fast path reads a 0 activation as -1. For each exact zero (channel c at padded pixel
+ * (py, px)) and each output it reaches through tap t, add back sign(W[co][c][t]) (weights here have
+ * no zeros), turning its contribution -sign(W) into 0.
+ */
+function correctZeroSigns(a: PackedSigns, w: PackedWeights, stride: number, ho: number, wo: number, dots: Int32Array): void {
+  const am = a.mask!;
+  const { k, words, rowWords, bits: wb, cout } = w;
+  const wp = a.w + 2 * a.pad;
+  const hw = ho * wo;
+  for (let y = 0; y < a.h; y++)
+    for (let x = 0; x < a.w; x++) {
+      const py = y + a.pad;
+      const px = x + a.pad;
+      const base = (py * wp + px) * words;
+      for (let j = 0; j < words; j++) {
+        let zeros = ~am[base + j]! & tailMask(a.c, j);
+        while (zeros !== 0) {
+          const b = 31 - Math.clz32(zeros & -zeros);
+          zeros &= zeros - 1;
+          for (let ky = 0; ky < k; ky++) {
+            const oy = (py - ky) / stride;
+            if (!Number.isInteger(oy) || oy < 0 || oy >= ho) continue;
+            for (let kx = 0; kx < k; kx++) {
+              const ox = (px - kx) / stride;
+              if (!Number.isInteger(ox) || ox < 0 || ox >= wo) continue;
+              const at = (ky * k + kx) * words + j;
+              for (let co = 0; co < cout; co++) dots[co * hw + oy * wo + ox] += (wb[co * rowWords + at]! >>> b) & 1 ? 1 : -1;
+            }
+          }
         }
       }
     }
-  return xc;
 }
 
 /** Full-window xor counts in JS (32-bit words), same contract as the wasm kernel. */

@@ -14,7 +14,8 @@ import { firstNonFinite, imageOf, type Tensor } from '../../tensor.js';
 import type { WeightSet } from '../../weights/types.js';
 import { checkLayerWeights, param } from './access.js';
 import { packWeights, type PackedWeights } from './binconv.js';
-import { forwardLayerImages, type IntermediateHook, type LayerContext } from './layers.js';
+import type { IntermediateHook, LayerContext } from './context.js';
+import { forwardLayerImages } from './layers.js';
 
 /** Options of {@link runFloat} and {@link runFloatBatch}. */
 export interface RunFloatOptions {

@@ -59,14 +59,23 @@ const ADD = 0x6a;
 const MUL = 0x6c;
 const SHL = 0x74;
 const LT_U = 0x49;
+const GT_U = 0x4b;
+const GE_U = 0x4f;
+const LE_U = 0x4d;
+const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const END = 0x0b;
 const BR_IF0 = [0x0d, 0x00];
+const I64_LOAD = [0x29, 0x03, 0x00];
+const I64_XOR_POPCNT_ADD = [0x85, 0x7b, 0x7c];
+const I32_STORE_WRAPPED = [0xa7, 0x36, 0x02, 0x00]; // i32.wrap_i64, i32.store
 
 // Parameter and local indices.
 const [PLANE, WP, WORDS, WTS, L64, COUT, K, S, HO, WO, PATCH, OUT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-const [OY, OX, KY, DST, CO, WROW, I, ROWB, LB, HWB, POFF] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
-const ACC = 23;
+const [OY, OX, KY, DST, CO, WROW, I, ROWB, LB, HWB, POFF, W1, W2, W3] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25];
+const [ACC, ACC1, ACC2, ACC3, PW] = [26, 27, 28, 29, 30];
+const N_I32_LOCALS = 14;
+const N_I64_LOCALS = 5;
 
 /** `x = x + 1; if (x < limit) continue loop`. */
 const next = (x: number, limit: number) => [...get(x), ...i32c(1), ADD, ...tee(x), ...get(limit), LT_U, ...BR_IF0];
@@ -99,21 +108,47 @@ function body(): number[] {
     ...get(OY), ...get(WO), MUL, ...get(OX), ADD, ...i32c(2), SHL, ...get(OUT), ADD, ...set(POFF),
     ...get(WTS), ...set(WROW),
     ...i32c(0), ...set(CO),
+    // blocks of four output channels share each patch load
+    ...BLOCK,
+    ...i32c(4), ...get(COUT), GT_U, ...BR_IF0,
     ...LOOP,
-    0x42, 0x00, ...set(ACC), // acc = 0
+    ...get(WROW), ...get(LB), ADD, ...tee(W1), ...get(LB), ADD, ...tee(W2), ...get(LB), ADD, ...set(W3),
+    0x42, 0x00, ...set(ACC), 0x42, 0x00, ...set(ACC1), 0x42, 0x00, ...set(ACC2), 0x42, 0x00, ...set(ACC3),
+    ...i32c(0), ...set(I),
+    ...LOOP,
+    ...get(PATCH), ...get(I), ADD, ...I64_LOAD, ...set(PW),
+    ...[[ACC, WROW], [ACC1, W1], [ACC2, W2], [ACC3, W3]].flatMap(([acc, w]) => [
+      ...get(acc!), ...get(PW), ...get(w!), ...get(I), ADD, ...I64_LOAD, ...I64_XOR_POPCNT_ADD, ...set(acc!),
+    ]),
+    ...get(I), ...i32c(8), ADD, ...tee(I), ...get(LB), LT_U, ...BR_IF0,
+    END,
+    ...[ACC, ACC1, ACC2, ACC3].flatMap((acc) => [
+      ...get(POFF), ...get(acc), ...I32_STORE_WRAPPED,
+      ...get(POFF), ...get(HWB), ADD, ...set(POFF),
+    ]),
+    ...get(W3), ...get(LB), ADD, ...set(WROW),
+    ...get(CO), ...i32c(4), ADD, ...tee(CO), ...i32c(4), ADD, ...get(COUT), LE_U, ...BR_IF0,
+    END,
+    END,
+    // remaining output channels one by one
+    ...BLOCK,
+    ...get(CO), ...get(COUT), GE_U, ...BR_IF0,
+    ...LOOP,
+    0x42, 0x00, ...set(ACC),
     ...i32c(0), ...set(I),
     ...LOOP,
     ...get(ACC),
-    ...get(PATCH), ...get(I), ADD, 0x29, 0x03, 0x00, // i64.load
-    ...get(WROW), ...get(I), ADD, 0x29, 0x03, 0x00,
-    0x85, 0x7b, 0x7c, // i64.xor, i64.popcnt, i64.add
+    ...get(PATCH), ...get(I), ADD, ...I64_LOAD,
+    ...get(WROW), ...get(I), ADD, ...I64_LOAD,
+    ...I64_XOR_POPCNT_ADD,
     ...set(ACC),
     ...get(I), ...i32c(8), ADD, ...tee(I), ...get(LB), LT_U, ...BR_IF0,
     END,
-    ...get(POFF), ...get(ACC), 0xa7, 0x36, 0x02, 0x00, // i32.wrap_i64, i32.store
+    ...get(POFF), ...get(ACC), ...I32_STORE_WRAPPED,
     ...get(POFF), ...get(HWB), ADD, ...set(POFF),
     ...get(WROW), ...get(LB), ADD, ...set(WROW),
     ...next(CO, COUT),
+    END,
     END,
     ...next(OX, WO),
     END,
@@ -129,7 +164,7 @@ export function bconvModuleBytes(): Uint8Array {
   const func = section(3, [1, 0]);
   const mem = section(5, [1, 0x00, 1]);
   const exp = section(7, [2, ...name('bconv'), 0x00, 0, ...name('memory'), 0x02, 0]);
-  const locals = [2, 11, I32, 1, I64];
+  const locals = [2, N_I32_LOCALS, I32, N_I64_LOCALS, I64];
   const b = [...locals, ...body()];
   const code = section(10, [1, ...uleb(b.length), ...b]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...func, ...mem, ...exp, ...code]);

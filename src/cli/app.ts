@@ -7,6 +7,8 @@
 import yargs from 'yargs';
 import { BnextError } from '../diag.js';
 import { infoCommand } from './commands/info.js';
+import { irCommand } from './commands/ir.js';
+import { quantReportCommand } from './commands/quant-report.js';
 import { runCommand } from './commands/run.js';
 import { weightsCommand } from './commands/weights.js';
 import type { CliContext } from './options.js';
@@ -29,7 +31,9 @@ function parser(args: readonly string[], ctx: CliContext) {
     .command(infoCommand(ctx))
     .command(weightsCommand(ctx))
     .command(runCommand(ctx))
-    .demandCommand(1, 'choose a command: info, weights or run')
+    .command(irCommand(ctx))
+    .command(quantReportCommand(ctx))
+    .demandCommand(1, 'choose a command: info, weights, run, ir or quant-report')
     .recommendCommands()
     .strict()
     .exitProcess(false)

@@ -8,7 +8,13 @@ import { fail } from '../diag.js';
 import { loadNetworkJson } from '../dsl/json.js';
 import type { Network } from '../dsl/network.js';
 import { ZOO_SIZES, zooNetwork } from '../dsl/zoo.js';
+import { readFileChecked } from '../io/atomic.js';
+import { DEFAULT_QUANT, resolveQuant, type QuantSettings } from '../passes/quant-settings.js';
+import { loadWeights } from '../weights/load.js';
+import { randomWeights } from '../weights/random.js';
+import type { WeightSet } from '../weights/types.js';
 import type { CliIo } from './output.js';
+import type { Progress } from './progress.js';
 import { Output } from './output.js';
 
 /** What every command receives besides its arguments. */
@@ -97,4 +103,59 @@ export function seedArg(value: string | undefined): number | undefined {
 /** The global flags, read from any command's arguments. */
 export function outputFor(ctx: CliContext, argv: object): Output {
   return new Output(ctx.io, Reflect.get(argv, 'json') === true, Reflect.get(argv, 'quiet') === true);
+}
+
+/** Adds `--weights` and `--seed` (exactly one is needed by {@link resolveWeights}). */
+export function withWeightOptions<T>(y: Argv<T>) {
+  return y
+    .option('weights', { type: 'string', requiresArg: true, describe: 'weights (.safetensors, official names; a module. prefix is accepted)' })
+    .option('seed', { type: 'string', requiresArg: true, describe: 'use seeded random weights instead of --weights' });
+}
+
+/** Loads `--weights` or generates `--seed` weights, with progress; E_ARG when neither or both. */
+export function resolveWeights(net: Network, a: { weights?: string | undefined; seed?: string | undefined }, progress: Progress): WeightSet {
+  if (a.weights !== undefined && a.seed !== undefined) fail('E_ARG', 'give either --weights or --seed, not both', { field: '--seed' });
+  const seed = seedArg(a.seed);
+  if (a.weights === undefined && seed === undefined) fail('E_ARG', 'choose the weights with --weights file.safetensors or --seed N', { field: '--weights' });
+  return a.weights !== undefined
+    ? progress.run(`loading ${a.weights}`, () => loadWeights(net, a.weights!))
+    : progress.run(`generating weights (seed ${seed})`, () => randomWeights(net, seed!));
+}
+
+/** Adds the quantization options: a JSON file and per-setting flags. */
+export function withQuantOptions<T>(y: Argv<T>) {
+  return y
+    .option('quant', { type: 'string', requiresArg: true, describe: 'quantization settings (JSON: input, stemWeights, act, se, ..., formats: {nodeId: "s16.10"})' })
+    .option('q-act', { type: 'string', requiresArg: true, describe: `feature-map width in bits (default ${DEFAULT_QUANT.act})` })
+    .option('q-se', { type: 'string', requiresArg: true, describe: `SE branch weight/activation width (default ${DEFAULT_QUANT.se})` })
+    .option('q-input', { type: 'string', requiresArg: true, describe: `input image width (default ${DEFAULT_QUANT.input})` })
+    .option('q-fc', { type: 'string', requiresArg: true, describe: `head FC weight and activation width (default ${DEFAULT_QUANT.fcWeights})` });
+}
+
+/** Quantization settings from `--quant` and the `--q-*` flags (flags win). */
+export function resolveQuantArgs(a: { quant?: string | undefined; qAct?: string | undefined; qSe?: string | undefined; qInput?: string | undefined; qFc?: string | undefined }): QuantSettings {
+  let user: Record<string, unknown> = {};
+  if (a.quant !== undefined) {
+    const text = readFileChecked(a.quant).toString('utf8');
+    try {
+      user = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      fail('E_QUANT', `not valid JSON: ${(e as Error).message}`, { file: a.quant });
+    }
+  }
+  const flag = (v: string | undefined, name: string) => intArg(v, name, 2, 24);
+  const act = flag(a.qAct, 'q-act');
+  const se = flag(a.qSe, 'q-se');
+  const input = flag(a.qInput, 'q-input');
+  const fc = flag(a.qFc, 'q-fc');
+  return resolveQuant(
+    {
+      ...user,
+      ...(act !== undefined ? { act } : {}),
+      ...(se !== undefined ? { se } : {}),
+      ...(input !== undefined ? { input } : {}),
+      ...(fc !== undefined ? { fcWeights: fc, fcAct: fc } : {}),
+    },
+    a.quant,
+  );
 }

@@ -240,9 +240,10 @@ export async function lintYosys(files: readonly string[], top: string, params?: 
   const keys = c.files.map((f, i) => `in${i}/${basename(f)}`);
   const sources: Source[] = [];
   for (let i = 0; i < keys.length; i++) {
-    const text = await readFile(c.abs[i]!, 'utf8');
+    const file = c.files[i]!;
+    const text = await readFile(c.abs[i]!, 'utf8').catch((e: unknown) => fail('E_FILE', `cannot read: ${e instanceof Error ? e.message : String(e)}`, { file }));
     vfs[keys[i]!] = text;
-    sources.push({ file: c.files[i]!, text });
+    sources.push({ file, text });
   }
   const script = [
     `read_verilog ${keys.join(' ')}`,

@@ -97,7 +97,15 @@ function checkRelPath(p: string, field: string): void {
 function checkJob(job: YosysJob): void {
   if (typeof job.script !== 'string' || job.script.trim() === '') fail('E_ARG', `empty Yosys script${where(job)}`, { field: 'script' });
   if (job.files && job.cwd !== undefined) fail('E_ARG', `give either 'files' or 'cwd' to runYosys, not both${where(job)}`, { field: 'cwd' });
-  for (const p of Object.keys(job.files ?? {})) checkRelPath(p, `files['${p}']`);
+  const names = new Set(Object.keys(job.files ?? {}));
+  for (const p of names) {
+    checkRelPath(p, `files['${p}']`);
+    const parts = p.split('/');
+    for (let k = 1; k < parts.length; k++) {
+      const dir = parts.slice(0, k).join('/');
+      if (names.has(dir)) fail('E_ARG', `'${p}' puts a file under the file '${dir}'`, { field: `files['${p}']` });
+    }
+  }
   for (const p of job.outputs ?? []) checkRelPath(p, 'outputs');
   const t = job.timeoutMs;
   if (t !== undefined && !(Number.isFinite(t) && t > 0)) fail('E_ARG', `timeoutMs must be a positive number, got ${t}`, { field: 'timeoutMs' });
@@ -123,7 +131,7 @@ function versionFromLog(log: string, fallback: string): string {
   return BANNER.exec(log)?.[1] ?? fallback;
 }
 
-/** The last n non-empty-tail lines of a log, without the banner Yosys prints at start. */
+/** The last n lines of a log (trailing blank lines dropped), without Yosys' start-up banner. */
 function lastLines(text: string, n: number): string[] {
   let lines = text.split('\n').map((l) => l.replace(/\s+$/, ''));
   const banner = lines.findIndex((l) => BANNER.test(l));
@@ -209,21 +217,33 @@ async function writeTree(root: string, files: Readonly<Record<string, string>>):
   }
 }
 
+/** Runs a filesystem step; an OS error becomes E_FILE naming the path. */
+async function fsStep<T>(file: string, what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof BnextError) throw e;
+    const reason = e instanceof Error ? e.message : String(e);
+    return fail('E_FILE', `cannot ${what}: ${reason}`, { file });
+  }
+}
+
 async function runNative(job: YosysJob): Promise<YosysOutcome> {
   const tool = await requireTool('yosys');
-  const tmp = await mkdtemp(join(tmpdir(), 'bnext-yosys-'));
+  const tmp = await fsStep(tmpdir(), 'create a temporary directory', () => mkdtemp(join(tmpdir(), 'bnext-yosys-')));
   try {
     const work = job.cwd ?? join(tmp, 'work');
-    if (job.cwd === undefined) {
-      await mkdir(work);
-      await writeTree(work, job.files ?? {});
-    } else {
-      await checkDir(job.cwd);
-    }
-    for (const p of job.outputs ?? []) await mkdir(dirname(join(work, ...p.split('/'))), { recursive: true });
     const scriptPath = join(tmp, 'script.ys');
     const logPath = join(tmp, 'log.txt');
-    await writeFile(scriptPath, job.script);
+    if (job.cwd !== undefined) await checkDir(job.cwd);
+    await fsStep(work, 'prepare the Yosys working directory', async () => {
+      if (job.cwd === undefined) {
+        await mkdir(work);
+        await writeTree(work, job.files ?? {});
+      }
+      for (const p of job.outputs ?? []) await mkdir(dirname(join(work, ...p.split('/'))), { recursive: true });
+      await writeFile(scriptPath, job.script);
+    });
     const timeout = job.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const r = await execa(tool.path, ['-q', '-s', scriptPath, '-l', logPath], {
       cwd: work,
@@ -260,14 +280,8 @@ function treeFromFiles(files: Readonly<Record<string, string>>): VfsTree {
   for (const [p, text] of Object.entries(files)) {
     const parts = p.split('/');
     let dir = root;
-    for (const part of parts.slice(0, -1)) {
-      const sub = dir[part];
-      if (typeof sub === 'string' || sub instanceof Uint8Array) fail('E_ARG', `'${p}' puts a file under the file '${part}'`, { field: `files['${p}']` });
-      dir = sub ?? (dir[part] = {});
-    }
-    const leaf = parts[parts.length - 1]!;
-    if (typeof dir[leaf] === 'object' && !(dir[leaf] instanceof Uint8Array)) fail('E_ARG', `'${p}' is also used as a directory`, { field: `files['${p}']` });
-    dir[leaf] = text;
+    for (const part of parts.slice(0, -1)) dir = (dir[part] ??= {}) as VfsTree; // no file/dir clash: checkJob
+    dir[parts[parts.length - 1]!] = text;
   }
   return root;
 }
@@ -275,6 +289,10 @@ function treeFromFiles(files: Readonly<Record<string, string>>): VfsTree {
 /** Copies a host directory into a virtual tree, refusing more than MAX_CWD_BYTES. */
 async function treeFromDir(dir: string): Promise<VfsTree> {
   await checkDir(dir);
+  return fsStep(dir, 'copy the directory into the WASM Yosys', () => readTree(dir));
+}
+
+async function readTree(dir: string): Promise<VfsTree> {
   let total = 0;
   const walk = async (d: string): Promise<VfsTree> => {
     const tree: VfsTree = {};
@@ -318,8 +336,12 @@ async function runWasm(job: YosysJob): Promise<YosysOutcome> {
   const reply = await pool.run({ args, tree, outputs: job.outputs ?? [], logPath }, timeout, where(job));
   if (reply.crash) fail('E_TOOL', `yosys (wasm) crashed${where(job)}: ${reply.crash}`, { field: 'yosys' }, lastLines(reply.console, 20));
   const version = versionFromLog(reply.log, `Yosys (@yowasp/yosys ${yowaspVersion()})`);
-  if (reply.exitCode === 0 && job.cwd !== undefined) {
-    for (const [p, text] of Object.entries(reply.outputs)) await writeAtomic(join(job.cwd, ...p.split('/')), text);
+  const cwd = job.cwd;
+  if (reply.exitCode === 0 && cwd !== undefined) {
+    for (const [p, text] of Object.entries(reply.outputs)) {
+      const file = join(cwd, ...p.split('/'));
+      await fsStep(file, 'write a Yosys output', () => writeAtomic(file, text));
+    }
   }
   return { engine: 'wasm', version, log: reply.log, outputs: reply.outputs, exitCode: reply.exitCode, console: reply.console };
 }

@@ -1,8 +1,8 @@
 /**
  * A small seeded pseudo-random generator: xoshiro128** (Blackman and Vigna) seeded through
  * splitmix32. Same seed -> same sequence on every platform: all state updates are 32-bit integer
- * operations, and the real-valued draws use only IEEE-exact operations plus Math.log/Math.cos,
- * which V8 computes with its own portable (fdlibm) code.
+ * operations, and the real-valued draws use only IEEE-exact operations plus Math.log, which V8
+ * computes with its own portable (fdlibm) code.
  */
 
 /** splitmix32 step: returns [next state, output]; used to expand seeds. */
@@ -79,19 +79,25 @@ export class Rng {
     return Math.floor(this.uniform() * n);
   }
 
-  /** Standard normal N(0, 1) (Box-Muller; the second value of each pair is kept for the next call). */
+  /**
+   * Standard normal N(0, 1) (Marsaglia's polar method on 32-bit uniforms; the second value of
+   * each pair is kept for the next call).
+   */
   normal(): number {
     if (this.spare !== undefined) {
       const v = this.spare;
       this.spare = undefined;
       return v;
     }
-    const u1 = 1 - this.uniform(); // (0, 1]
-    const u2 = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    const th = 2 * Math.PI * u2;
-    this.spare = r * Math.sin(th);
-    return r * Math.cos(th);
+    for (;;) {
+      const u = (this.nextU32() + 0.5) / 2147483648 - 1; // (-1, 1)
+      const v = (this.nextU32() + 0.5) / 2147483648 - 1;
+      const s = u * u + v * v;
+      if (s >= 1) continue;
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      this.spare = v * f;
+      return u * f;
+    }
   }
 }
 

@@ -18,7 +18,8 @@ import type { WeightSet } from './types.js';
 export interface RandomWeightsOptions {
   /**
    * Number of seeded N(0, 1) images at the network's input size used to measure each BatchNorm's
-   * input statistics (default 2). 0 leaves running_mean = 0 and running_var = 1.
+   * input statistics. Default {@link defaultCalibrationImages}: 2, or more when the smallest
+   * BatchNorm map is tiny. 0 leaves running_mean = 0 and running_var = 1.
    */
   readonly calibrationImages?: number;
   /** Fraction of BN1 (`norm1`) gammas made negative (default 0.1): hardware must handle a negative BN scale. */
@@ -30,6 +31,21 @@ export const MIN_CALIBRATED_VAR = 1e-3;
 
 /** Temperature of `binary_conv` (below every sign threshold) and of `binary_activation` (unused). */
 const BINARY_CONV_TEMPERATURE = 1e-8;
+
+/** Samples per channel the smallest BatchNorm should see by default during calibration. */
+const MIN_CALIBRATION_SAMPLES = 64;
+
+/**
+ * Default calibration image count: at least 2, and enough that every BatchNorm sees 64 samples per
+ * channel (its map's H*W times the image count), capped at 32. 2 for 224 inputs (smallest map
+ * 7x7); 16 for BNext at 32x32 (2x2); 4 for BNext-18 at 32x32 (4x4). With only 2 images on 2x2
+ * maps, deep ELM outputs on fresh images reach per-channel std around 40 (measured).
+ */
+export function defaultCalibrationImages(net: Network): number {
+  let minHW = Infinity;
+  for (const l of net.layers) if (l.kind === 'stem' || l.kind === 'module') minHW = Math.min(minHW, l.outShape[1] * l.outShape[2]);
+  return Math.min(32, Math.max(2, Math.ceil(MIN_CALIBRATION_SAMPLES / minHW)));
+}
 
 function fanIn(shape: readonly number[]): number {
   return numel(shape.slice(1));
@@ -129,7 +145,7 @@ function calibrate(map: Map<string, Tensor>, bnName: string, inputs: readonly Te
 export function randomWeights(net: Network, seed: number, opts: RandomWeightsOptions = {}): WeightSet {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     fail('E_ARG', `seed must be an integer from 0 to 2^32-1, got ${seed}`, { field: 'seed' });
-  const nCal = opts.calibrationImages ?? 2;
+  const nCal = opts.calibrationImages ?? defaultCalibrationImages(net);
   if (!Number.isInteger(nCal) || nCal < 0) fail('E_ARG', `calibrationImages must be a non-negative integer, got ${nCal}`, { field: 'calibrationImages' });
   const negNorm1 = opts.negativeNorm1Fraction ?? 0.1;
   if (!(negNorm1 >= 0 && negNorm1 <= 1)) fail('E_ARG', `negativeNorm1Fraction must lie in [0, 1], got ${negNorm1}`, { field: 'negativeNorm1Fraction' });

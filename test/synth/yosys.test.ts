@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BnextError } from '../../src/diag.js';
-import { closeYosysWorkers, resolveYosysEngine, runYosys, runYosysMany, type YosysEngine } from '../../src/synth/yosys.js';
+import { closeYosysWorkers, resolveYosysEngine, runYosys, runYosysMany, type YosysEngine, type YosysJob } from '../../src/synth/yosys.js';
 
 // A native yosys is optional (the bundled WASM build is the fallback), so its tests are skipped,
 // visibly, on machines without one.
@@ -75,6 +75,7 @@ describe('runYosys arguments and limits', () => {
     expect((await rejection(runYosys({ engine: 'wasm', script: 'help', outputs: ['/etc/passwd'] }))).code).toBe('E_ARG');
     expect((await rejection(runYosys({ engine: 'wasm', script: 'help', files: {}, cwd: tmpdir() }))).code).toBe('E_ARG');
     expect((await rejection(runYosys({ engine: 'wasm', script: '  ' }))).code).toBe('E_ARG');
+    expect((await rejection(runYosys({ engine: 'native', script: 'help', files: { a: '', 'a/b.v': '' } }))).code).toBe('E_ARG');
   });
 
   it('stops a WASM run at the timeout and keeps working afterwards', async () => {
@@ -101,7 +102,7 @@ describe('runYosysMany', () => {
   });
 
   it('throws the failure of the lowest-numbered failed job, naming it', async () => {
-    const jobs = [
+    const jobs: YosysJob[] = [
       { script: 'read_verilog a.v', files: { 'a.v': counter('a', 2) } },
       { script: 'read_verilog b.v', files: { 'b.v': 'module b(; endmodule\n' } },
       { script: 'read_verilog c.v', files: { 'c.v': counter('c', 2) } },

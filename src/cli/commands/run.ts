@@ -4,20 +4,32 @@ import { fail } from '../../diag.js';
 import type { Network } from '../../dsl/network.js';
 import { checkFinite, readNpy, writeNpy } from '../../io/npy.js';
 import { runFloatBatch } from '../../ref/float/index.js';
+import { runIntBatch } from '../../ref/int.js';
+import type { QuantSettings } from '../../passes/quant-settings.js';
 import { firstNonFinite, type Tensor } from '../../tensor.js';
-import { loadWeights } from '../../weights/load.js';
-import { randomWeights } from '../../weights/random.js';
 import type { WeightSet } from '../../weights/types.js';
-import { type CliContext, intArg, outputFor, resolveNetwork, seedArg, withExamples, withNetworkOptions } from '../options.js';
+import {
+  type CliContext,
+  intArg,
+  outputFor,
+  resolveNetwork,
+  resolveQuantArgs,
+  resolveWeights,
+  withExamples,
+  withNetworkOptions,
+  withQuantOptions,
+  withWeightOptions,
+} from '../options.js';
 import { checkWritable } from '../output.js';
 import { Progress } from '../progress.js';
 
 /** Runs a batch [N, 3, H, W] through a model and returns logits [N, classes]. */
-export type ModelRunner = (net: Network, ws: WeightSet, batch: Tensor) => Tensor;
+export type ModelRunner = (net: Network, ws: WeightSet, batch: Tensor, quant: QuantSettings) => Tensor;
 
 /** The models `run --model` can use; adding one is one line here. */
 export const MODEL_RUNNERS = {
-  float: runFloatBatch,
+  float: (net, ws, batch) => runFloatBatch(net, ws, batch),
+  int: (net, ws, batch, quant) => runIntBatch(net, ws, batch, { quant }),
 } satisfies Record<string, ModelRunner>;
 
 /** A model name accepted by `run --model`. */
@@ -26,15 +38,13 @@ export type ModelKind = keyof typeof MODEL_RUNNERS;
 const MODEL_KINDS = Object.keys(MODEL_RUNNERS) as ModelKind[];
 
 function builder(y: Argv) {
-  return withExamples(withNetworkOptions(y, 'input-size'), [
+  return withExamples(withQuantOptions(withWeightOptions(withNetworkOptions(y, 'input-size'))), [
     ['$0 run --size tiny --weights tiny.safetensors --input images.npy --out logits.npy', 'BNext-Tiny at 224 with trained weights'],
     ['$0 run --size tiny --input-size 32 --classes 10 --seed 1 --input x.npy --out y.npy', 'random weights, 32x32 inputs'],
   ])
-    .option('weights', { type: 'string', requiresArg: true, describe: 'weights (.safetensors, official names; a module. prefix is accepted)' })
-    .option('seed', { type: 'string', requiresArg: true, describe: 'use seeded random weights instead of --weights' })
     .option('input', { type: 'string', requiresArg: true, describe: 'images: float32/float64 .npy of shape [N, 3, H, W], H = W = the network input size' })
     .option('out', { type: 'string', requiresArg: true, describe: 'logits: float32 .npy of shape [N, classes] (written atomically)' })
-    .option('model', { type: 'string', choices: MODEL_KINDS, default: 'float', describe: 'reference model' })
+    .option('model', { type: 'string', choices: MODEL_KINDS, default: 'float', describe: 'reference model: float (PyTorch semantics) or int (bit-exact integer model of the RTL)' })
     .option('top', { type: 'string', requiresArg: true, describe: 'classes listed per image (default 5)' });
 }
 
@@ -69,10 +79,7 @@ export function runCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
     handler: (argv) => {
       const out = outputFor(ctx, argv);
       const net = resolveNetwork({ size: argv.size, network: argv.network, inputSize: argv.inputSize, classes: argv.classes }, 'input-size');
-      if (argv.weights !== undefined && argv.seed !== undefined) fail('E_ARG', 'give either --weights or --seed, not both', { field: '--seed' });
-      const seed = seedArg(argv.seed);
-      if (argv.weights === undefined && seed === undefined)
-        fail('E_ARG', 'choose the weights with --weights file.safetensors or --seed N', { field: '--weights' });
+      const quant = resolveQuantArgs(argv);
       if (argv.input === undefined) fail('E_ARG', '--input is required (the images, a .npy file)', { field: '--input' });
       if (argv.out === undefined) fail('E_ARG', '--out is required (the .npy file for the logits)', { field: '--out' });
       const k = intArg(argv.top, 'top', 1) ?? 5;
@@ -88,19 +95,16 @@ export function runCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
         return t;
       });
       checkWritable(outPath);
-      const ws =
-        argv.weights !== undefined
-          ? progress.run(`loading ${argv.weights}`, () => loadWeights(net, argv.weights!))
-          : progress.run(`generating weights (seed ${seed})`, () => randomWeights(net, seed!));
+      const ws = resolveWeights(net, argv, progress);
       const n = batch.shape[0]!;
-      const logits = progress.run(`running the ${argv.model} model on ${n} image(s)`, () => runner(net, ws, batch));
+      const logits = progress.run(`running the ${argv.model} model on ${n} image(s)`, () => runner(net, ws, batch, quant));
       if (logits.shape.length !== 2 || logits.shape[0] !== n || logits.shape[1] !== net.classes)
         throw new Error(`model '${argv.model}' returned logits of shape [${logits.shape.join(', ')}], expected [${n}, ${net.classes}]`);
       const bad = firstNonFinite(logits.data);
       if (bad >= 0) {
         const [img, cls] = [Math.floor(bad / net.classes), bad % net.classes];
         fail('E_NAN', `the ${argv.model} model produced ${logits.data[bad]} for image ${img}, class ${cls}; nothing was written`, {
-          file: argv.weights ?? `--seed ${seed}`,
+          file: argv.weights ?? `--seed ${argv.seed}`,
         });
       }
       progress.run(`writing ${outPath}`, () => writeNpy(outPath, logits));

@@ -39,9 +39,10 @@ export function bnParams(ws: WeightSet, prefix: string, c: number): BatchNormPar
 }
 
 /**
- * Checks every entry a layer's eval forward reads: present, right shape, finite, BatchNorm
- * variances not negative, and binary conv temperatures below `threshold` (so that the official
- * forward really uses sign(W)). Unused entries (e.g. FFN `activation1`) may be absent.
+ * Checks every entry a layer's eval forward reads: present, right shape, finite (binary conv
+ * weights: checked for NaN by `packWeights`), BatchNorm variances not negative, and binary conv
+ * temperatures below `threshold` (so that the official forward really uses sign(W)). Unused entries
+ * (e.g. FFN `activation1`) may be absent.
  */
 export function checkLayerWeights(layer: Layer, ws: WeightSet, threshold: number): void {
   for (const spec of layerParams(layer)) if (spec.used) checkParam(spec, ws, threshold, layer.name);
@@ -49,6 +50,8 @@ export function checkLayerWeights(layer: Layer, ws: WeightSet, threshold: number
 
 function checkParam(spec: ParamSpec, ws: WeightSet, threshold: number, layer: string): void {
   const t = param(ws, spec.name, spec.shape);
+  // binary conv weights only need a sign: +-inf is fine and packWeights rejects NaN while packing
+  if (spec.role === 'binary_conv_weight') return;
   const bad = firstNonFinite(t.data);
   if (bad >= 0) fail('E_NAN', `weight '${spec.name}' (layer ${layer}) has a non-finite value ${t.data[bad]} at flat index ${bad}`, { field: spec.name });
   if (spec.role === 'bn_running_var') {

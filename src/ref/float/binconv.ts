@@ -126,10 +126,13 @@ function impliedSignMask(c: number, h: number, w: number, pad: number): Uint32Ar
   return m;
 }
 
-/** Packs sign(W) of a [Cout, Cin, k, k] weight tensor (latent real weights; sign(0) = 0). */
-export function packWeights(wt: Tensor): PackedWeights {
-  const [cout, cin, k, k2] = wt.shape as [number, number, number, number];
-  if (wt.shape.length !== 4 || k !== k2) fail('E_SHAPE', `binary conv weight must be [Cout, Cin, k, k], got [${wt.shape.join(', ')}]`);
+/**
+ * Packs sign(W) of a [Cout, Cin, k, k] weight tensor (latent real weights; sign(0) = 0, sign(+-inf)
+ * = +-1). A NaN fails with E_NAN naming `name` (the tensor's checkpoint name, for the message).
+ */
+export function packWeights(wt: Tensor, name = 'binary conv weight'): PackedWeights {
+  if (wt.shape.length !== 4 || wt.shape[2] !== wt.shape[3]) fail('E_SHAPE', `${name} must be [Cout, Cin, k, k], got [${wt.shape.join(', ')}]`);
+  const [cout, cin, k] = wt.shape as [number, number, number, number];
   const words = Math.ceil(cin / 32);
   const taps = k * k;
   const rowWords = (taps * words + 1) & ~1;
@@ -138,25 +141,34 @@ export function packWeights(wt: Tensor): PackedWeights {
   let mask: Uint32Array | null = null;
   const d = wt.data;
   for (let co = 0; co < cout; co++)
-    for (let ci = 0; ci < cin; ci++) {
-      const bit = (1 << (ci & 31)) >>> 0;
-      for (let t = 0; t < taps; t++) {
-        const v = d[(co * cin + ci) * taps + t]!;
-        const at = co * rowWords + t * words + (ci >>> 5);
-        if (v > 0) {
-          bits[at] = (bits[at]! | bit) >>> 0;
-          tapPop[co * taps + t]!++;
-        } else if (!(v < 0)) {
+    for (let t = 0; t < taps; t++)
+      for (let j = 0; j < words; j++) {
+        // one packed word: channels 32j .. 32j+31 of tap t, read with stride `taps`
+        const nb = Math.min(32, cin - 32 * j);
+        let word = 0;
+        let zeros = 0;
+        for (let b = 0, src = (co * cin + 32 * j) * taps + t; b < nb; b++, src += taps) {
+          const v = d[src]!;
+          word |= +(v > 0) << b;
+          zeros |= +!(v < 0 || v > 0) << b;
+        }
+        const at = co * rowWords + t * words + j;
+        bits[at] = word;
+        tapPop[co * taps + t] += popcount32(word);
+        if (zeros !== 0) {
+          for (let b = 0; b < nb; b++) {
+            const v = d[(co * cin + 32 * j + b) * taps + t]!;
+            if (Number.isNaN(v))
+              fail('E_NAN', `${name} has a NaN at [${co}, ${32 * j + b}, ${Math.floor(t / k)}, ${t % k}]`, { field: name });
+          }
           if (!mask) {
             mask = new Uint32Array(cout * rowWords);
             for (let r = 0; r < cout; r++)
-              for (let tt = 0; tt < taps; tt++)
-                for (let j = 0; j < words; j++) mask[r * rowWords + tt * words + j] = tailMask(cin, j);
+              for (let tt = 0; tt < taps; tt++) for (let jj = 0; jj < words; jj++) mask[r * rowWords + tt * words + jj] = tailMask(cin, jj);
           }
-          mask[at] = (mask[at]! & ~bit) >>> 0;
+          mask[at] = mask[at]! & ~zeros;
         }
       }
-    }
   return { cout, cin, k, words, rowWords, bits, mask, tapPop };
 }
 
@@ -179,37 +191,32 @@ export function binaryConv2dPacked(a: PackedSigns, w: PackedWeights, stride: num
   if (engine === 'masked' || w.mask || manyZeros) return maskedConv(a, w, stride, ho, wo);
   const kern = engine === 'js' ? null : bconvKernel();
   if (engine === 'wasm' && !kern) fail('E_ARG', 'binary conv engine wasm requested but WebAssembly is unavailable');
-  const xc = kern ? xorCountWasm(a, w, stride, ho, wo) : xorCountJs(a, w, stride, ho, wo);
-  // xor counts over the full window -> dot products over the valid taps
+  const xc = kern ? fullDotsWasm(a, w, stride, ho, wo) : fullDotsJs(a, w, stride, ho, wo);
+  // full-window dots (padding read as -1) -> dots over the valid taps, border pixels only:
+  // dot = nValid*C - 2*(xor - corr) = (taps*C - 2*xor) - nPad*C + 2*corr
   const { k, tapPop, cin, cout } = w;
   const taps = k * k;
   const hw = ho * wo;
   const wp = a.w + 2 * a.pad;
   const hp = a.h + 2 * a.pad;
-  const full = new Int32Array(hw);
-  const border: { pix: number; padTaps: number[] }[] = [];
+  const padTaps: number[] = [];
   for (let oy = 0; oy < ho; oy++)
     for (let ox = 0; ox < wo; ox++) {
-      const padTaps: number[] = [];
+      padTaps.length = 0;
       for (let ky = 0; ky < k; ky++)
         for (let kx = 0; kx < k; kx++) {
           const py = oy * stride + ky;
           const px = ox * stride + kx;
           if (py < a.pad || py >= hp - a.pad || px < a.pad || px >= wp - a.pad) padTaps.push(ky * k + kx);
         }
+      if (padTaps.length === 0) continue;
       const pix = oy * wo + ox;
-      full[pix] = (taps - padTaps.length) * cin;
-      if (padTaps.length) border.push({ pix, padTaps });
+      for (let co = 0; co < cout; co++) {
+        let corr = 0;
+        for (const t of padTaps) corr += tapPop[co * taps + t]!;
+        xc[co * hw + pix] += 2 * corr - padTaps.length * cin;
+      }
     }
-  for (let co = 0; co < cout; co++) {
-    const o = co * hw;
-    for (let pix = 0; pix < hw; pix++) xc[o + pix] = full[pix]! - 2 * xc[o + pix]!;
-    for (const { pix, padTaps } of border) {
-      let corr = 0;
-      for (const t of padTaps) corr += tapPop[co * taps + t]!;
-      xc[o + pix] += 2 * corr;
-    }
-  }
   if (a.mask) correctZeroSigns(a, w, stride, ho, wo, xc);
   return xc;
 }
@@ -249,8 +256,8 @@ function correctZeroSigns(a: PackedSigns, w: PackedWeights, stride: number, ho: 
     }
 }
 
-/** Full-window xor counts in JS (32-bit words), same contract as the wasm kernel. */
-function xorCountJs(a: PackedSigns, w: PackedWeights, stride: number, ho: number, wo: number): Int32Array {
+/** Full-window dots k*k*cin - 2*xorcount in JS (32-bit words), same contract as the wasm kernel. */
+function fullDotsJs(a: PackedSigns, w: PackedWeights, stride: number, ho: number, wo: number): Int32Array {
   const { k, words, rowWords, bits: wb, cout } = w;
   const wp = a.w + 2 * a.pad;
   const ab = a.bits;
@@ -258,6 +265,7 @@ function xorCountJs(a: PackedSigns, w: PackedWeights, stride: number, ho: number
   const out = new Int32Array(cout * hw);
   const patch = new Uint32Array(rowWords);
   const rowLen = k * words;
+  const full = k * k * w.cin;
   for (let oy = 0; oy < ho; oy++)
     for (let ox = 0; ox < wo; ox++) {
       for (let ky = 0; ky < k; ky++) {
@@ -268,14 +276,14 @@ function xorCountJs(a: PackedSigns, w: PackedWeights, stride: number, ho: number
       for (let co = 0, wr = 0; co < cout; co++, wr += rowWords) {
         let acc = 0;
         for (let i = 0; i < rowWords; i++) acc += popcount32(patch[i]! ^ wb[wr + i]!);
-        out[co * hw + pix] = acc;
+        out[co * hw + pix] = full - 2 * acc;
       }
     }
   return out;
 }
 
-/** Full-window xor counts through the WebAssembly kernel. */
-function xorCountWasm(a: PackedSigns, w: PackedWeights, stride: number, ho: number, wo: number): Int32Array {
+/** Full-window dots through the WebAssembly kernel. */
+function fullDotsWasm(a: PackedSigns, w: PackedWeights, stride: number, ho: number, wo: number): Int32Array {
   const kern = bconvKernel()!;
   const planeBytes = a.bits.length * 4;
   const wtsBytes = w.bits.length * 4;
@@ -291,7 +299,7 @@ function xorCountWasm(a: PackedSigns, w: PackedWeights, stride: number, ho: numb
   new Uint32Array(buf, pWts, w.bits.length).set(w.bits);
   new Uint32Array(buf, pPatch, w.rowWords).fill(0);
   const wp = a.w + 2 * a.pad;
-  kern.bconv(pPlane, wp, a.words, pWts, w.rowWords / 2, w.cout, w.k, stride, ho, wo, pPatch, pOut);
+  kern.bconv(pPlane, wp, a.words, pWts, w.rowWords / 2, w.cout, w.k, stride, ho, wo, pPatch, pOut, w.k * w.k * w.cin);
   return new Int32Array(kern.memory.buffer, pOut, w.cout * ho * wo).slice();
 }
 

@@ -44,7 +44,8 @@ export function prepareFloat(net: Network, ws: WeightSet): FloatModel {
     if (layer.kind === 'module') {
       const [cout] = layer.outShape;
       const [cin] = layer.inShape;
-      packed.set(layer.name, packWeights(param(ws, `${layer.name}.binary_conv.weight`, [cout, cin, layer.kernel, layer.kernel])));
+      const wname = `${layer.name}.binary_conv.weight`;
+      packed.set(layer.name, packWeights(param(ws, wname, [cout, cin, layer.kernel, layer.kernel]), wname));
     }
   }
   return { net, ws, packed };

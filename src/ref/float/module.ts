@@ -54,14 +54,16 @@ function frontPass(
     const b = bn1.bias[ch]!;
     const a = act2[ch]!;
     const l = lambda[ch]!;
+    const bn1Out = sb.bn1;
+    const mixOut = sb.mix;
     let sum = 0;
     for (let i = ch * hw; i < (ch + 1) * hw; i++) {
       const v = fr((dots[i]! - m) * inv * g + b);
-      if (sb.bn1) sb.bn1[i] = v;
+      if (bn1Out) bn1Out[i] = v;
       const yv = v >= 0 ? v : fr(a * v);
       y[i] = yv;
       const mv = fr(l * src[i]! + (1 - l) * yv);
-      if (sb.mix) sb.mix[i] = mv;
+      if (mixOut) mixOut[i] = mv;
       sum += mv;
     }
     z[ch] = sum / hw;
@@ -69,19 +71,25 @@ function frontPass(
   return z;
 }
 
-/** g * y (and * r for ELM) per element: the input of BN2. Index i, channel gate gv. */
-function preNorm2(y: Float32Array, gv: number, r: Float32Array | Float64Array, elm: boolean, i: number, sb: StageBuffers): number {
-  const t = fr(y[i]! * gv);
-  if (sb.gated) sb.gated[i] = t;
-  if (!elm) return t;
-  const p = fr(t * r[i]!);
-  if (sb.product) sb.product[i] = p;
-  return p;
+/** BN2's input g * y (ELM: g * y * r) of one image, as pass 2 computes it. */
+function preNorm2(y: Float32Array, gate: Float32Array, r: Float32Array | Float64Array, elm: boolean, c: number, hw: number): Float32Array {
+  const out = new Float32Array(c * hw);
+  for (let ch = 0; ch < c; ch++) {
+    const gv = gate[ch]!;
+    for (let i = ch * hw; i < (ch + 1) * hw; i++) {
+      const t = fr(y[i]! * gv);
+      out[i] = elm ? fr(t * r[i]!) : t;
+    }
+  }
+  return out;
 }
 
-/** Pass 2: out = BN2(pre) + r. One image. */
+/** Pass 2: out = BN2(g * y [* r]) + r. One image. */
 function backPass(y: Float32Array, gate: Float32Array, r: Float32Array | Float64Array, elm: boolean, c: number, hw: number, bn2: BatchNormParams, sb: StageBuffers): Float32Array {
   const out = new Float32Array(c * hw);
+  const gatedOut = sb.gated;
+  const productOut = sb.product;
+  const bn2Out = sb.bn2;
   for (let ch = 0; ch < c; ch++) {
     const gv = gate[ch]!;
     const m = bn2.mean[ch]!;
@@ -89,9 +97,16 @@ function backPass(y: Float32Array, gate: Float32Array, r: Float32Array | Float64
     const g = bn2.weight[ch]!;
     const b = bn2.bias[ch]!;
     for (let i = ch * hw; i < (ch + 1) * hw; i++) {
-      const v = fr((preNorm2(y, gv, r, elm, i, sb) - m) * inv * g + b);
-      if (sb.bn2) sb.bn2[i] = v;
-      out[i] = v + r[i]!;
+      const ri = r[i]!;
+      let t = fr(y[i]! * gv);
+      if (gatedOut) gatedOut[i] = t;
+      if (elm) {
+        t = fr(t * ri);
+        if (productOut) productOut[i] = t;
+      }
+      const v = fr((t - m) * inv * g + b);
+      if (bn2Out) bn2Out[i] = v;
+      out[i] = v + ri;
     }
   }
   return out;
@@ -110,7 +125,8 @@ export function forwardModule(l: ModuleLayer, ctx: LayerContext, xs: readonly Te
       field: `${n}.mixSource`,
     });
   const move = vec(ws, `${n}.move.bias`, [1, cin, 1, 1]);
-  const pw = ctx.packed?.get(n) ?? packWeights(param(ws, `${n}.binary_conv.weight`, [cout, cin, l.kernel, l.kernel]));
+  const wname = `${n}.binary_conv.weight`;
+  const pw = ctx.packed?.get(n) ?? packWeights(param(ws, wname, [cout, cin, l.kernel, l.kernel]), wname);
   const act2 = vec(ws, `${n}.activation2.weight`, [cout]);
   const lamRaw = vec(ws, `${n}.scale`, [1, cout, 1, 1]);
   const lambda = lambdaClampedInEval(ctx.family, l.variant) ? lamRaw.map((v) => Math.min(1, Math.max(0, v))) : lamRaw;
@@ -174,12 +190,7 @@ export function forwardModule(l: ModuleLayer, ctx: LayerContext, xs: readonly Te
   // pass 2: BN2 and the residual add
   const elm = l.variant === 'elm';
   if (ctx.beforeBatchNorm) {
-    const pre = xs.map((_, i) => {
-      const sb: StageBuffers = { gated: new Float32Array(cout * hw), product: new Float32Array(cout * hw) };
-      for (let ch = 0; ch < cout; ch++)
-        for (let k = ch * hw; k < (ch + 1) * hw; k++) preNorm2(ys[i]!, gate[i]!.data[ch]!, r[i]!.data, elm, k, sb);
-      return elm ? sb.product! : sb.gated!;
-    });
+    const pre = xs.map((_, i) => preNorm2(ys[i]!, gate[i]!.data as Float32Array, r[i]!.data, elm, cout, hw));
     ctx.beforeBatchNorm(`${n}.norm2`, asTensors(pre));
   }
   const bn2 = bnParams(ws, `${n}.norm2`, cout);

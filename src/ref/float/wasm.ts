@@ -4,11 +4,12 @@
  * `i64.popcnt` is one machine instruction where JavaScript needs a dozen for a 32-bit bit-trick
  * popcount. The pure-JS engine in binconv.ts computes the same numbers and the tests compare them.
  *
- * Exported function `bconv(plane, wp, words, wts, l64, cout, k, s, ho, wo, patch, out)` (byte
+ * Exported function `bconv(plane, wp, words, wts, l64, cout, k, s, ho, wo, patch, out, full)` (byte
  * addresses and counts, all i32): for every output pixel (oy, ox) it copies the k x k window of the
  * zero-padded packed sign plane (`words` 32-bit words per pixel, `wp` padded pixels per row) into
  * `patch` (tap-major, ky then kx), then for every output channel co stores
- * `sum_i popcount(patch[i] ^ wts[co][i])` over `l64` 64-bit words into `out[co][oy][ox]` (i32).
+ * `full - 2 * sum_i popcount(patch[i] ^ wts[co][i])` over `l64` 64-bit words into `out[co][oy][ox]`
+ * (i32). Output channels go four at a time so each patch word is loaded once per four rows.
  * Caller guarantees: all counts >= 1, the patch's trailing 32-bit word (when k*k*words is odd) is
  * zero, and weight rows are `l64` 64-bit words with a zero trailing word likewise.
  */
@@ -68,12 +69,14 @@ const END = 0x0b;
 const BR_IF0 = [0x0d, 0x00];
 const I64_LOAD = [0x29, 0x03, 0x00];
 const I64_XOR_POPCNT_ADD = [0x85, 0x7b, 0x7c];
-const I32_STORE_WRAPPED = [0xa7, 0x36, 0x02, 0x00]; // i32.wrap_i64, i32.store
+/** Stack [address, acc] -> memory[address] = full - 2 * acc (i32). */
+const storeDot = (addr: number, acc: number) => [...get(addr), ...get(FULL), ...get(acc), 0xa7, ...i32c(1), SHL, 0x6b, 0x36, 0x02, 0x00];
 
 // Parameter and local indices.
-const [PLANE, WP, WORDS, WTS, L64, COUT, K, S, HO, WO, PATCH, OUT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-const [OY, OX, KY, DST, CO, WROW, I, ROWB, LB, HWB, POFF, W1, W2, W3] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25];
-const [ACC, ACC1, ACC2, ACC3, PW] = [26, 27, 28, 29, 30];
+const [PLANE, WP, WORDS, WTS, L64, COUT, K, S, HO, WO, PATCH, OUT, FULL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const N_PARAMS = 13;
+const [OY, OX, KY, DST, CO, WROW, I, ROWB, LB, HWB, POFF, W1, W2, W3] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
+const [ACC, ACC1, ACC2, ACC3, PW] = [27, 28, 29, 30, 31];
 const N_I32_LOCALS = 14;
 const N_I64_LOCALS = 5;
 
@@ -123,7 +126,7 @@ function body(): number[] {
     ...get(I), ...i32c(8), ADD, ...tee(I), ...get(LB), LT_U, ...BR_IF0,
     END,
     ...[ACC, ACC1, ACC2, ACC3].flatMap((acc) => [
-      ...get(POFF), ...get(acc), ...I32_STORE_WRAPPED,
+      ...storeDot(POFF, acc),
       ...get(POFF), ...get(HWB), ADD, ...set(POFF),
     ]),
     ...get(W3), ...get(LB), ADD, ...set(WROW),
@@ -144,7 +147,7 @@ function body(): number[] {
     ...set(ACC),
     ...get(I), ...i32c(8), ADD, ...tee(I), ...get(LB), LT_U, ...BR_IF0,
     END,
-    ...get(POFF), ...get(ACC), ...I32_STORE_WRAPPED,
+    ...storeDot(POFF, ACC),
     ...get(POFF), ...get(HWB), ADD, ...set(POFF),
     ...get(WROW), ...get(LB), ADD, ...set(WROW),
     ...next(CO, COUT),
@@ -160,7 +163,7 @@ function body(): number[] {
 
 /** The module's bytes. */
 export function bconvModuleBytes(): Uint8Array {
-  const type = section(1, [1, 0x60, 12, ...Array<number>(12).fill(I32), 0]);
+  const type = section(1, [1, 0x60, N_PARAMS, ...Array<number>(N_PARAMS).fill(I32), 0]);
   const func = section(3, [1, 0]);
   const mem = section(5, [1, 0x00, 1]);
   const exp = section(7, [2, ...name('bconv'), 0x00, 0, ...name('memory'), 0x02, 0]);

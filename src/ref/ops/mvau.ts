@@ -1,8 +1,81 @@
-import type { NodeOf, Vec } from '../../ir/graph.js';
+import type { NodeOf } from '../../ir/graph.js';
 import type { RefOp } from './types.js';
 import { qOf } from './types.js';
 
-function matvec(n: NodeOf<'mvau'>, wt: Vec, x: Float64Array): Float64Array {
+/** popcount of a 32-bit word. */
+function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Packs +-1/0 values into sign bits (1 = positive) and non-zero mask bits, 32 per word. */
+function pack(get: (j: number) => number, n: number, bits: Int32Array, mask: Int32Array, off: number): void {
+  for (let j = 0; j < n; j++) {
+    const v = get(j);
+    if (v !== 0) {
+      mask[off + (j >>> 5)]! |= 1 << (j & 31);
+      if (v > 0) bits[off + (j >>> 5)]! |= 1 << (j & 31);
+    }
+  }
+}
+
+interface PackedRows {
+  readonly bits: Int32Array;
+  readonly mask: Int32Array;
+  readonly words: number;
+}
+const packedCache = new WeakMap<object, PackedRows>();
+
+/** Weight rows packed once per node; `zeroIsPlus` maps a zero latent sign to +1 (integer model). */
+function packedWeights(n: NodeOf<'mvau'>, zeroIsPlus: boolean): PackedRows {
+  const key = zeroIsPlus ? (n.q ?? n) : n.weight;
+  const hit = packedCache.get(key as object);
+  if (hit) return hit;
+  const words = (n.cols + 31) >>> 5;
+  const bits = new Int32Array(n.rows * words);
+  const mask = new Int32Array(n.rows * words);
+  const w = n.weight;
+  for (let r = 0; r < n.rows; r++)
+    pack((j) => {
+      const v = w[r * n.cols + j]!;
+      return zeroIsPlus && v === 0 ? 1 : v;
+    }, n.cols, bits, mask, r * words);
+  const p = { bits, mask, words };
+  packedCache.set(key as object, p);
+  return p;
+}
+
+/** Bit-packed XNOR-popcount over +-1/0 vectors: sum over taps where both are non-zero of w*x. */
+function xnorMatvec(n: NodeOf<'mvau'>, x: Float64Array, zeroIsPlus: boolean): Float64Array {
+  const [, h, w] = n.shape;
+  const hw = h * w;
+  const W = packedWeights(n, zeroIsPlus);
+  const words = W.words;
+  const out = new Float64Array(n.rows * hw);
+  const ab = new Int32Array(words);
+  const am = new Int32Array(words);
+  for (let p = 0; p < hw; p++) {
+    ab.fill(0);
+    am.fill(0);
+    pack((j) => x[j * hw + p]!, n.cols, ab, am, 0);
+    for (let r = 0; r < n.rows; r++) {
+      let agree = 0;
+      let valid = 0;
+      const o = r * words;
+      for (let k = 0; k < words; k++) {
+        const m = am[k]! & W.mask[o + k]!;
+        agree += popcount(~(ab[k]! ^ W.bits[o + k]!) & m);
+        valid += popcount(m);
+      }
+      out[r * hw + p] = 2 * agree - valid;
+    }
+  }
+  return out;
+}
+
+/** Dense real/integer matrix-vector product per pixel. */
+function matvec(n: NodeOf<'mvau'>, wt: Float64Array, x: Float64Array): Float64Array {
   const [, h, w] = n.shape;
   const hw = h * w;
   const out = new Float64Array(n.rows * hw);
@@ -20,17 +93,12 @@ function matvec(n: NodeOf<'mvau'>, wt: Vec, x: Float64Array): Float64Array {
 }
 
 /**
- * Float: W x. Integer, xnor mode: W in +-1 (a zero latent sign counts as +1, the weight bit is 1),
- * x in {-1, +1, 0 = padding}: acc = sum W*x, i.e. 2*popcount(xnor) - taps over non-padding taps.
+ * Float: W x (binary: W, x in {-1, 0, +1}, PyTorch sign semantics).
+ * Integer, xnor mode: weight bits are 1 for W >= 0 (a zero latent weight counts as +1), x in
+ * {-1, +1, 0 = padding}: acc = sum over non-padding taps of W*x = 2*popcount(xnor) - taps.
  * Integer, int mode: acc = sum w_code * x_code (fraction bits add).
  */
 export const mvau: RefOp<'mvau'> = {
-  float: (n, ins) => matvec(n, n.weight, ins.values[0]!),
-  int: (n, ins) => {
-    if (n.mode === 'xnor') {
-      const wb = Int8Array.from(n.weight as ArrayLike<number>, (v) => (v < 0 ? -1 : 1));
-      return matvec(n, wb, ins.values[0]!);
-    }
-    return matvec(n, qOf(n).w, ins.values[0]!);
-  },
+  float: (n, ins) => (n.mode === 'xnor' ? xnorMatvec(n, ins.values[0]!, false) : matvec(n, Float64Array.from(n.weight as ArrayLike<number>), ins.values[0]!)),
+  int: (n, ins) => (n.mode === 'xnor' ? xnorMatvec(n, ins.values[0]!, true) : matvec(n, Float64Array.from(qOf(n).w as ArrayLike<number>), ins.values[0]!)),
 };

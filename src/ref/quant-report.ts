@@ -1,0 +1,103 @@
+/**
+ * Quantization report: how far the integer model is from the float model, per layer (SQNR of each
+ * layer's output, integer dequantized vs float interpretation of the same graph on the same input)
+ * and for the logits against the DSL float model (cosine similarity, max abs error, top-1 agreement).
+ */
+import { formatName } from '../ir/fixed.js';
+import type { Graph, Node } from '../ir/graph.js';
+import type { Network } from '../dsl/network.js';
+import { imageOf, type Tensor } from '../tensor.js';
+import type { WeightSet } from '../weights/types.js';
+import { runFloat } from './float/index.js';
+import { interpret } from './interp.js';
+
+/** One layer's row. */
+export interface LayerSqnr {
+  readonly layer: string;
+  /** IR node whose output represents the layer. */
+  readonly node: string;
+  readonly format: string;
+  /** Signal-to-quantization-noise ratio over all images, dB (Infinity when exact). */
+  readonly sqnrDb: number;
+}
+
+/** The whole report. */
+export interface QuantReport {
+  readonly network: string;
+  readonly images: number;
+  readonly layers: readonly LayerSqnr[];
+  readonly logits: {
+    /** Per image: cosine similarity of integer vs float logits. */
+    readonly cosine: readonly number[];
+    readonly minCosine: number;
+    readonly maxAbsError: number;
+    /** Images whose top-1 class agrees. */
+    readonly top1Agree: number;
+  };
+}
+
+const argmax = (v: ArrayLike<number>): number => {
+  let b = 0;
+  for (let i = 1; i < v.length; i++) if (v[i]! > v[b]!) b = i;
+  return b;
+};
+
+/** The node that represents each DSL layer: its last non-fork node. */
+function layerOutputs(g: Graph): Map<string, Node> {
+  const m = new Map<string, Node>();
+  for (const n of g.nodes) if (n.kind !== 'fork' && n.kind !== 'output' && n.elem.kind === 'fix') m.set(n.layer, n);
+  return m;
+}
+
+/** Computes the report for a quantized graph on a batch [N, 3, H, W]. */
+export function quantReport(net: Network, ws: WeightSet, g: Graph, batch: Tensor): QuantReport {
+  const reps = layerOutputs(g);
+  const watch = new Set([...reps.values()].map((n) => n.id));
+  const sig = new Map<string, number>();
+  const err = new Map<string, number>();
+  const cosine: number[] = [];
+  let maxAbs = 0;
+  let agree = 0;
+  const n = batch.shape[0]!;
+  for (let i = 0; i < n; i++) {
+    const img = imageOf(batch, i);
+    const fv = new Map<string, Float64Array>();
+    interpret(g, img, 'float', { onNode: (node, v) => watch.has(node.id) && fv.set(node.id, v) });
+    const qi = interpret(g, img, 'int', {
+      onNode: (node, v) => {
+        if (!watch.has(node.id) || node.elem.kind !== 'fix') return;
+        const f = fv.get(node.id)!;
+        const sc = 2 ** -node.elem.fmt.frac;
+        let s = 0;
+        let e = 0;
+        for (let k = 0; k < f.length; k++) {
+          s += f[k]! * f[k]!;
+          const d = f[k]! - v[k]! * sc;
+          e += d * d;
+        }
+        sig.set(node.id, (sig.get(node.id) ?? 0) + s);
+        err.set(node.id, (err.get(node.id) ?? 0) + e);
+      },
+    });
+    const ref = runFloat(net, ws, img).data;
+    const q = qi.logits;
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let k = 0; k < q.length; k++) {
+      dot += q[k]! * ref[k]!;
+      na += q[k]! * q[k]!;
+      nb += ref[k]! * ref[k]!;
+      maxAbs = Math.max(maxAbs, Math.abs(q[k]! - ref[k]!));
+    }
+    cosine.push(dot / Math.sqrt(na * nb || 1));
+    if (argmax(q) === argmax(ref)) agree++;
+  }
+  const layers = [...reps.entries()].map(([layer, node]) => ({
+    layer,
+    node: node.id,
+    format: node.elem.kind === 'fix' ? formatName(node.elem.fmt) : node.elem.kind,
+    sqnrDb: 10 * Math.log10((sig.get(node.id) ?? 0) / (err.get(node.id) || Number.MIN_VALUE)),
+  }));
+  return { network: g.name, images: n, layers, logits: { cosine, minCosine: Math.min(...cosine), maxAbsError: maxAbs, top1Agree: agree } };
+}

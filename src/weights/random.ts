@@ -58,18 +58,18 @@ function initialValues(spec: ParamSpec, rng: Rng, negNorm1: number): Float32Arra
   const fill = (f: () => number) => {
     for (let i = 0; i < n; i++) v[i] = f();
   };
-  const kaiming = () => Math.sqrt(2 / fanIn(spec.shape));
+  const normal = (std: number) => {
+    for (let i = 0; i < n; i++) v[i] = rng.normal() * std;
+  };
   switch (spec.role) {
     case 'stem_conv_weight':
     case 'se_conv_weight':
     case 'downsample_conv_weight':
-    case 'fc_weight': {
-      const std = kaiming();
-      fill(() => rng.normal() * std);
+    case 'fc_weight':
+      normal(Math.sqrt(2 / fanIn(spec.shape))); // Kaiming
       break;
-    }
     case 'binary_conv_weight':
-      fill(() => rng.normal() * 0.01);
+      normal(0.01);
       break;
     case 'bn_weight': {
       const canFlip = spec.name.endsWith('.norm1.weight');
@@ -82,10 +82,10 @@ function initialValues(spec: ParamSpec, rng: Rng, negNorm1: number): Float32Arra
     case 'bn_bias':
     case 'move_bias':
     case 'se_conv_bias':
-      fill(() => rng.normal() * 0.1);
+      normal(0.1);
       break;
     case 'fc_bias':
-      fill(() => rng.normal() * 0.01);
+      normal(0.01);
       break;
     case 'bn_running_mean':
     case 'bn_num_batches_tracked':

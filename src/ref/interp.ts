@@ -19,6 +19,12 @@ export interface InterpretOptions {
   readonly onNode?: (node: Node, value: Float64Array) => void;
   /** Drop values once their last consumer has run (default true; false keeps all for tests). */
   readonly release?: boolean;
+  /**
+   * Layer-boundary substitution: when a node reads a producer from another DSL layer and this
+   * returns a value, the node reads that value instead (the quant report feeds each layer the
+   * quantized float values of its inputs, to measure the layer's own error).
+   */
+  readonly boundary?: (producer: Node) => Float64Array | undefined;
 }
 
 /** Result of one frame. */
@@ -47,7 +53,11 @@ export function interpret(g: Graph, image: Tensor, mode: Interpretation, opts: I
   const vals = new Map<string, Float64Array>();
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   g.nodes.forEach((n, i) => {
-    const ins = n.kind === 'input' ? { nodes: [], values: [img] } : { nodes: n.inputs.map((p) => byId.get(p)!), values: n.inputs.map((p) => vals.get(p)!) };
+    const read = (p: string): Float64Array => {
+      const prod = byId.get(p)!;
+      return (opts.boundary && prod.layer !== n.layer ? opts.boundary(prod) : undefined) ?? vals.get(p)!;
+    };
+    const ins = n.kind === 'input' ? { nodes: [], values: [img] } : { nodes: n.inputs.map((p) => byId.get(p)!), values: n.inputs.map(read) };
     const op = REF_OPS[n.kind] as RefOp<typeof n.kind>;
     const v = mode === 'float' ? op.float(n as never, ins) : op.int(n as never, ins);
     vals.set(n.id, v);

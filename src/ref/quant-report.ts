@@ -3,7 +3,7 @@
  * layer's output, integer dequantized vs float interpretation of the same graph on the same input)
  * and for the logits against the DSL float model (cosine similarity, max abs error, top-1 agreement).
  */
-import { formatName } from '../ir/fixed.js';
+import { formatName, quantize } from '../ir/fixed.js';
 import type { Graph, Node } from '../ir/graph.js';
 import type { Network } from '../dsl/network.js';
 import { imageOf, type Tensor } from '../tensor.js';
@@ -17,8 +17,14 @@ export interface LayerSqnr {
   /** IR node whose output represents the layer. */
   readonly node: string;
   readonly format: string;
-  /** Signal-to-quantization-noise ratio over all images, dB (Infinity when exact). */
+  /** Signal-to-quantization-noise ratio over all images, dB (Infinity when exact), end to end. */
   readonly sqnrDb: number;
+  /**
+   * The layer's own SQNR: the integer layer fed the float model's values of its inputs, quantized
+   * to their formats. Binary networks amplify small errors (one flipped sign changes a whole
+   * accumulator), so end-to-end figures fall with depth even when every layer is accurate.
+   */
+  readonly localSqnrDb: number;
 }
 
 /** The whole report. */
@@ -55,6 +61,20 @@ export function quantReport(net: Network, ws: WeightSet, g: Graph, batch: Tensor
   const watch = new Set([...reps.values()].map((n) => n.id));
   const sig = new Map<string, number>();
   const err = new Map<string, number>();
+  const lerr = new Map<string, number>();
+  const accumulate = (errs: Map<string, number>, node: Node, v: Float64Array, f: Float64Array, withSignal: boolean): void => {
+    if (node.elem.kind !== 'fix') return;
+    const sc = 2 ** -node.elem.fmt.frac;
+    let s = 0;
+    let e = 0;
+    for (let k = 0; k < f.length; k++) {
+      s += f[k]! * f[k]!;
+      const d = f[k]! - v[k]! * sc;
+      e += d * d;
+    }
+    if (withSignal) sig.set(node.id, (sig.get(node.id) ?? 0) + s);
+    errs.set(node.id, (errs.get(node.id) ?? 0) + e);
+  };
   const cosine: number[] = [];
   let maxAbs = 0;
   let agree = 0;
@@ -62,21 +82,16 @@ export function quantReport(net: Network, ws: WeightSet, g: Graph, batch: Tensor
   for (let i = 0; i < n; i++) {
     const img = imageOf(batch, i);
     const fv = new Map<string, Float64Array>();
-    interpret(g, img, 'float', { onNode: (node, v) => watch.has(node.id) && fv.set(node.id, v) });
-    const qi = interpret(g, img, 'int', {
-      onNode: (node, v) => {
-        if (!watch.has(node.id) || node.elem.kind !== 'fix') return;
-        const f = fv.get(node.id)!;
-        const sc = 2 ** -node.elem.fmt.frac;
-        let s = 0;
-        let e = 0;
-        for (let k = 0; k < f.length; k++) {
-          s += f[k]! * f[k]!;
-          const d = f[k]! - v[k]! * sc;
-          e += d * d;
-        }
-        sig.set(node.id, (sig.get(node.id) ?? 0) + s);
-        err.set(node.id, (err.get(node.id) ?? 0) + e);
+    interpret(g, img, 'float', { onNode: (node, v) => fv.set(node.id, v), release: false });
+    const qi = interpret(g, img, 'int', { onNode: (node, v) => watch.has(node.id) && accumulate(err, node, v, fv.get(node.id)!, true) });
+    interpret(g, img, 'int', {
+      onNode: (node, v) => watch.has(node.id) && accumulate(lerr, node, v, fv.get(node.id)!, false),
+      boundary: (p) => {
+        const f = fv.get(p.id)!;
+        if (p.elem.kind === 'bin') return f.map((x) => (x >= 0 ? 1 : -1));
+        if (p.elem.kind !== 'fix') return undefined;
+        const fmt = p.elem.fmt;
+        return f.map((x) => quantize(x, fmt));
       },
     });
     const ref = runFloat(net, ws, img).data;
@@ -98,6 +113,7 @@ export function quantReport(net: Network, ws: WeightSet, g: Graph, batch: Tensor
     node: node.id,
     format: node.elem.kind === 'fix' ? formatName(node.elem.fmt) : node.elem.kind,
     sqnrDb: 10 * Math.log10((sig.get(node.id) ?? 0) / (err.get(node.id) || Number.MIN_VALUE)),
+    localSqnrDb: 10 * Math.log10((sig.get(node.id) ?? 0) / (lerr.get(node.id) || Number.MIN_VALUE)),
   }));
   return { network: g.name, images: n, layers, logits: { cosine, minCosine: Math.min(...cosine), maxAbsError: maxAbs, top1Agree: agree } };
 }

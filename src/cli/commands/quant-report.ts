@@ -49,7 +49,13 @@ export function quantReportCommand(ctx: CliContext): CommandModule<object, Retur
       out.result(r);
       out.text(
         [
-          table(['layer', 'node', 'format', 'SQNR dB'], r.layers.map((l) => [l.layer, l.node, l.format, db(l.sqnrDb)]), ['left', 'left', 'left', 'right']),
+          table(
+            ['layer', 'node', 'format', 'SQNR dB', 'own SQNR dB'],
+            r.layers.map((l) => [l.layer, l.node, l.format, db(l.sqnrDb), db(l.localSqnrDb)]),
+            ['left', 'left', 'left', 'right', 'right'],
+          ),
+          '',
+          'SQNR: end to end. own SQNR: the integer layer fed the float values of its inputs (its own quantization error).',
           '',
           `logits: min cosine ${r.logits.minCosine.toFixed(6)}, max abs error ${r.logits.maxAbsError.toFixed(4)}, top-1 agreement ${r.logits.top1Agree}/${r.images}`,
         ].join('\n'),

@@ -56,7 +56,8 @@ export function patternWeights(net: Network, opts: { lambda?: (c: number) => num
           break;
         case 'se_conv_bias':
         case 'fc_bias':
-          v[i] = 0.1 - 0.02 * i;
+          // a large first-layer SE bias keeps the ReLU hidden units alive, so the gate depends on the mix
+          v[i] = p.name.endsWith('se.se.1.bias') ? 2 + 0.1 * i : 0.1 - 0.02 * i;
           break;
         case 'temperature':
           v[i] = p.name.endsWith('binary_conv.temperature') ? 1e-8 : 1;

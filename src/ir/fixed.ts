@@ -98,3 +98,13 @@ export function parseFormat(s: string): FixFormat {
   if (!m) return fail('E_QUANT', `bad fixed-point format '${s}' (expected e.g. s16.10 or u8.8)`);
   return { signed: m[1] === 's', width: Number(m[2]), frac: Number(m[3]) };
 }
+
+/**
+ * Guards a hardware intermediate: throws when `v` does not fit `width` signed bits. Range analysis
+ * sizes every accumulator for the worst case, so this firing is a bug in that analysis.
+ */
+export function checkFits(v: number, width: number, where: string): number {
+  const lim = 2 ** (width - 1);
+  if (v < -lim || v >= lim) throw new Error(`internal: ${where}: ${v} overflows ${width} signed bits (range analysis is wrong)`);
+  return v;
+}

@@ -88,7 +88,8 @@ export function quantReport(net: Network, ws: WeightSet, g: Graph, batch: Tensor
       onNode: (node, v) => watch.has(node.id) && accumulate(lerr, node, v, fv.get(node.id)!, false),
       boundary: (p) => {
         const f = fv.get(p.id)!;
-        if (p.elem.kind === 'bin') return f.map((x) => (x >= 0 ? 1 : -1));
+        // Binary: hardware tie rule (+1) for thresholds; a window's padding taps stay 0.
+        if (p.elem.kind === 'bin') return p.kind === 'window' ? f.map((x) => Math.sign(x)) : f.map((x) => (x >= 0 ? 1 : -1));
         if (p.elem.kind !== 'fix') return undefined;
         const fmt = p.elem.fmt;
         return f.map((x) => quantize(x, fmt));

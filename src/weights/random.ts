@@ -29,6 +29,11 @@ export interface RandomWeightsOptions {
 /** Smallest running variance written by calibration (guards a channel that happens to be constant). */
 export const MIN_CALIBRATED_VAR = 1e-3;
 
+/** Range of BatchNorm gammas (norm1, stem, downsample). */
+const BN_GAMMA = [0.5, 1.5] as const;
+/** Range of norm2 gammas (the residual branch's last scale). */
+const NORM2_GAMMA = [0.3, 0.9] as const;
+
 /** Temperature of `binary_conv` (below every sign threshold) and of `binary_activation` (unused). */
 const BINARY_CONV_TEMPERATURE = 1e-8;
 
@@ -73,8 +78,11 @@ function initialValues(spec: ParamSpec, rng: Rng, negNorm1: number): Float32Arra
       break;
     case 'bn_weight': {
       const canFlip = spec.name.endsWith('.norm1.weight');
+      // norm2 scales what each module adds to the unnormalized residual stream: smaller gammas keep
+      // the stream's variance (which grows with every module) in range through 30+ modules
+      const [lo, hi] = spec.name.endsWith('.norm2.weight') ? NORM2_GAMMA : BN_GAMMA;
       fill(() => {
-        const g = rng.range(0.5, 1.5);
+        const g = rng.range(lo, hi);
         return canFlip && rng.uniform() < negNorm1 ? -g : g;
       });
       break;
@@ -136,8 +144,8 @@ function calibrate(map: Map<string, Tensor>, bnName: string, inputs: readonly Te
 /**
  * Seeded random weights for `net`: every entry of `networkParams(net)` in official order.
  * Binary conv latent weights ~ 0.01 N(0, 1); PReLU slopes U(0.05, 0.45); lambda U(0.2, 0.8);
- * move biases, BN betas and SE biases ~ 0.1 N(0, 1); BN gammas U(0.5, 1.5), with a fraction of
- * `norm1` gammas negated; stem, SE, downsample and FC weights Kaiming normal (std sqrt(2 / fan_in));
+ * move biases, BN betas and SE biases ~ 0.1 N(0, 1); BN gammas U(0.5, 1.5) (norm2: U(0.3, 0.9)),
+ * with a fraction of `norm1` gammas negated; stem, SE, downsample and FC weights Kaiming normal (std sqrt(2 / fan_in));
  * FC bias ~ 0.01 N(0, 1); num_batches_tracked 0; binary_conv.temperature 1e-8,
  * binary_activation.temperature 1. Then BatchNorm statistics are calibrated layer by layer.
  * `seed` is an integer in [0, 2^32).

@@ -57,8 +57,11 @@ describe('randomWeights', () => {
     const negative = norm1.filter((v) => v < 0).length / norm1.length;
     expect(negative).toBeGreaterThan(0.05);
     expect(negative).toBeLessThan(0.15);
-    const otherBn = specs.filter((p) => p.role === 'bn_weight' && !p.name.endsWith('norm1.weight')).flatMap((p) => Array.from(ws.get(p.name)!.data));
-    expect(otherBn.every((v) => v >= 0.5 && v <= 1.5)).toBe(true);
+    const gammas = (f: (name: string) => boolean) => specs.filter((p) => p.role === 'bn_weight' && f(p.name)).flatMap((p) => Array.from(ws.get(p.name)!.data));
+    expect(gammas((n) => n.endsWith('norm2.weight')).every((v) => v >= 0.3 && v <= 0.9)).toBe(true);
+    const rest = gammas((n) => !n.endsWith('norm1.weight') && !n.endsWith('norm2.weight'));
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.every((v) => v >= 0.5 && v <= 1.5)).toBe(true);
     const bin = all('binary_conv_weight');
     const std = Math.sqrt(bin.reduce((a, v) => a + v * v, 0) / bin.length);
     expect(std).toBeGreaterThan(0.009);

@@ -85,28 +85,44 @@ export function packSigns(x: Tensor, move: ArrayLike<number> | null, pad: number
   let mask: Uint32Array | null = null;
   let zeroCount = 0;
   const d = x.data;
-  const mv = new Float64Array(c);
-  if (move) for (let ch = 0; ch < c; ch++) mv[ch] = move[ch]!;
-  // one output word at a time: its (up to) 32 channels read from 32 planes, pixel by pixel
+  // Signs come from the float32 bit pattern of x + move (rounding to float32 keeps the sign, and
+  // keeps exact zeros exact), which avoids a data-dependent branch per element.
+  const sum = new Float32Array(hw);
+  const sumBits = new Int32Array(sum.buffer);
+  const word = new Int32Array(hw);
   for (let j = 0; j < words; j++) {
     const c0 = 32 * j;
     const nb = Math.min(32, c - c0);
+    word.fill(0);
+    let zeroWord = 0;
+    for (let b = 0; b < nb; b++) {
+      const base = (c0 + b) * hw;
+      const m = move ? move[c0 + b]! : 0;
+      let anyZero = 0;
+      for (let p = 0; p < hw; p++) {
+        sum[p] = d[base + p]! + m;
+        const u = sumBits[p]!;
+        word[p] |= (~u >>> 31) << b; // sign bit clear -> +1 (zeros fixed below)
+        anyZero |= ((u & 0x7fffffff) - 1) >> 31; // -1 when u is +-0
+      }
+      if (anyZero !== 0) zeroWord |= 1 << b;
+    }
     for (let y = 0; y < h; y++) {
       let dst = ((y + pad) * wp + pad) * words + j;
-      for (let xx = 0, pix = y * w; xx < w; xx++, pix++, dst += words) {
-        let word = 0;
-        let zeros = 0;
-        for (let b = 0, src = c0 * hw + pix; b < nb; b++, src += hw) {
-          const v = d[src]! + mv[c0 + b]!;
-          word |= +(v > 0) << b;
-          zeros |= +!(v < 0 || v > 0) << b; // exactly 0 (NaN is rejected before a forward runs)
-        }
-        bits[dst] = word;
-        if (zeros !== 0) {
-          mask ??= impliedSignMask(c, h, w, pad);
-          mask[dst] = mask[dst]! & ~zeros;
-          zeroCount += popcount32(zeros);
-        }
+      for (let p = y * w; p < (y + 1) * w; p++, dst += words) bits[dst] = word[p]!;
+    }
+    // rare: channels of this word that hold an exact zero somewhere
+    for (let b = 0; b < nb; b++) {
+      if (!((zeroWord >>> b) & 1)) continue;
+      const base = (c0 + b) * hw;
+      const m = move ? move[c0 + b]! : 0;
+      for (let p = 0; p < hw; p++) {
+        if (d[base + p]! + m !== 0) continue;
+        const dst = ((Math.floor(p / w) + pad) * wp + (p % w) + pad) * words + j;
+        mask ??= impliedSignMask(c, h, w, pad);
+        mask[dst] = mask[dst]! & ~(1 << b);
+        bits[dst] = bits[dst]! & ~(1 << b);
+        zeroCount++;
       }
     }
   }
@@ -138,38 +154,56 @@ export function packWeights(wt: Tensor, name = 'binary conv weight'): PackedWeig
   const rowWords = (taps * words + 1) & ~1;
   const bits = new Uint32Array(cout * rowWords);
   const tapPop = new Int32Array(cout * taps);
-  let mask: Uint32Array | null = null;
-  const d = wt.data;
-  for (let co = 0; co < cout; co++)
-    for (let t = 0; t < taps; t++)
-      for (let j = 0; j < words; j++) {
-        // one packed word: channels 32j .. 32j+31 of tap t, read with stride `taps`
-        const nb = Math.min(32, cin - 32 * j);
-        let word = 0;
-        let zeros = 0;
-        for (let b = 0, src = (co * cin + 32 * j) * taps + t; b < nb; b++, src += taps) {
-          const v = d[src]!;
-          word |= +(v > 0) << b;
-          zeros |= +!(v < 0 || v > 0) << b;
-        }
-        const at = co * rowWords + t * words + j;
-        bits[at] = word;
-        tapPop[co * taps + t] += popcount32(word);
-        if (zeros !== 0) {
-          for (let b = 0; b < nb; b++) {
-            const v = d[(co * cin + 32 * j + b) * taps + t]!;
-            if (Number.isNaN(v))
-              fail('E_NAN', `${name} has a NaN at [${co}, ${32 * j + b}, ${Math.floor(t / k)}, ${t % k}]`, { field: name });
-          }
-          if (!mask) {
-            mask = new Uint32Array(cout * rowWords);
-            for (let r = 0; r < cout; r++)
-              for (let tt = 0; tt < taps; tt++) for (let jj = 0; jj < words; jj++) mask[r * rowWords + tt * words + jj] = tailMask(cin, jj);
-          }
-          mask[at] = mask[at]! & ~zeros;
-        }
+  // signs from float32 bit patterns (no data-dependent branch per weight); zeros and NaN flagged
+  const f32 = wt.data instanceof Float32Array ? wt.data : Float32Array.from(wt.data);
+  const u32 = new Int32Array(f32.buffer, f32.byteOffset, f32.length);
+  const row = new Int32Array(rowWords);
+  let special = 0;
+  for (let co = 0; co < cout; co++) {
+    row.fill(0);
+    let src = co * cin * taps;
+    for (let ci = 0; ci < cin; ci++) {
+      const j = ci >>> 5;
+      const sh = ci & 31;
+      for (let t = 0; t < taps; t++, src++) {
+        const u = u32[src]!;
+        row[t * words + j] |= (~u >>> 31) << sh;
+        special |= ((u & 0x7fffffff) - 1) >>> 0 >= 0x7f800000 ? 1 : 0; // +-0 or NaN
       }
-  return { cout, cin, k, words, rowWords, bits, mask, tapPop };
+    }
+    for (let t = 0; t < taps; t++) {
+      let pop = 0;
+      for (let jj = 0; jj < words; jj++) pop += popcount32(row[t * words + jj]!);
+      tapPop[co * taps + t] = pop;
+    }
+    bits.set(row, co * rowWords);
+  }
+  return { cout, cin, k, words, rowWords, bits, mask: special ? fixZeroWeights(f32, bits, tapPop, cout, cin, k, rowWords, name) : null, tapPop };
+}
+
+/** Slow path for weights with exact zeros (or NaN): builds the nonzero mask and clears zero bits. */
+function fixZeroWeights(d: Float32Array, bits: Uint32Array, tapPop: Int32Array, cout: number, cin: number, k: number, rowWords: number, name: string): Uint32Array | null {
+  const taps = k * k;
+  const words = Math.ceil(cin / 32);
+  let mask: Uint32Array | null = null;
+  for (let co = 0; co < cout; co++)
+    for (let ci = 0; ci < cin; ci++)
+      for (let t = 0; t < taps; t++) {
+        const v = d[(co * cin + ci) * taps + t]!;
+        if (Number.isNaN(v)) fail('E_NAN', `${name} has a NaN at [${co}, ${ci}, ${Math.floor(t / k)}, ${t % k}]`, { field: name });
+        if (v !== 0) continue;
+        if (!mask) {
+          mask = new Uint32Array(cout * rowWords);
+          for (let r = 0; r < cout; r++)
+            for (let tt = 0; tt < taps; tt++) for (let jj = 0; jj < words; jj++) mask[r * rowWords + tt * words + jj] = tailMask(cin, jj);
+        }
+        const at = co * rowWords + t * words + (ci >>> 5);
+        const bit = 1 << (ci & 31);
+        if (bits[at]! & bit) tapPop[co * taps + t]!--;
+        bits[at] = bits[at]! & ~bit;
+        mask[at] = mask[at]! & ~bit;
+      }
+  return mask;
 }
 
 /** Output size of the binary conv along one axis (padding k // 2). */

@@ -90,6 +90,8 @@ export function checkImage(net: Network, image: Tensor, what = 'input image'): v
   const want = net.input;
   if (image.shape.length !== 3 || image.shape.some((d, i) => d !== want[i]))
     fail('E_SHAPE', `${what} must have shape [${want.join(', ')}] for network ${net.name}, got [${image.shape.join(', ')}]`, { field: 'input' });
+  if (image.data.length !== want[0] * want[1] * want[2])
+    fail('E_SHAPE', `${what} has ${image.data.length} values, but its shape [${image.shape.join(', ')}] needs ${want[0] * want[1] * want[2]}`, { field: 'input' });
   const bad = firstNonFinite(image.data);
   if (bad >= 0) {
     const [, h, w] = want;
@@ -123,6 +125,10 @@ export function runFloatBatch(net: Network, ws: WeightSet, batch: Tensor, opts: 
   if (batch.shape.length !== 4 || batch.shape[0]! < 1)
     fail('E_SHAPE', `input batch must have shape [N, ${net.input.join(', ')}] with N >= 1, got [${batch.shape.join(', ')}]`, { field: 'input' });
   const n = batch.shape[0]!;
+  if (batch.data.length !== n * net.input[0] * net.input[1] * net.input[2] && batch.shape.slice(1).every((d, i) => d === net.input[i]))
+    fail('E_SHAPE', `input batch has ${batch.data.length} values, but its shape [${batch.shape.join(', ')}] needs ${n * net.input[0] * net.input[1] * net.input[2]}`, {
+      field: 'input',
+    });
   for (let i = 0; i < n; i++) checkImage(net, imageOf(batch, i), `image ${i} of the input batch`);
   const model = prepareFloat(net, ws);
   const out = new Float32Array(n * net.classes);

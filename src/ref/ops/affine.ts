@@ -1,4 +1,4 @@
-import { saturate, shiftRound } from '../../ir/fixed.js';
+import { checkFits, saturate, shiftRound } from '../../ir/fixed.js';
 import type { RefOp } from './types.js';
 import { fmtOf, perElement, qOf } from './types.js';
 
@@ -18,7 +18,7 @@ export const affine: RefOp<'affine'> = {
     const f = fmtOf(n);
     const sh = q.zFrac - f.frac;
     return perElement(n, ins.values[0]!, (v, c) => {
-      let z = v * q.mul[c]! + q.add[c]!;
+      let z = checkFits(v * q.mul[c]! + q.add[c]!, q.zWidth, n.id);
       if (q.slope && z < 0) z = shiftRound(z * q.slope[c]!, q.slopeFrac);
       return saturate(shiftRound(z, sh), f);
     });

@@ -1,4 +1,4 @@
-import { saturate, shiftRound } from '../../ir/fixed.js';
+import { checkFits, saturate, shiftRound } from '../../ir/fixed.js';
 import type { NodeOf, Vec } from '../../ir/graph.js';
 import type { RefOp } from './types.js';
 import { fmtOf, qOf } from './types.js';
@@ -23,6 +23,6 @@ export const fc: RefOp<'fc'> = {
     const q = qOf(n);
     const f = fmtOf(n);
     const sh = fmtOf(ins.nodes[0]!).frac + q.wFmt.frac - f.frac;
-    return affineVec(n, q.w, q.b, ins.values[0]!).map((a) => saturate(shiftRound(a, sh), f));
+    return affineVec(n, q.w, q.b, ins.values[0]!).map((a) => saturate(shiftRound(checkFits(a, q.accWidth, n.id), sh), f));
   },
 };

@@ -1,4 +1,4 @@
-import { saturate, shiftRound } from '../../ir/fixed.js';
+import { checkFits, saturate, shiftRound } from '../../ir/fixed.js';
 import type { Node } from '../../ir/graph.js';
 import type { RefOp } from './types.js';
 import { fmtOf, qOf } from './types.js';
@@ -24,6 +24,6 @@ export const gap: RefOp<'gap'> = {
   int: (n, ins) => {
     const q = qOf(n);
     const f = fmtOf(n);
-    return sums(ins.nodes[0]!, ins.values[0]!).map((s) => saturate(shiftRound(s * q.recip, q.shift), f));
+    return sums(ins.nodes[0]!, ins.values[0]!).map((s) => saturate(shiftRound(checkFits(s, q.sumWidth, n.id) * q.recip, q.shift), f));
   },
 };

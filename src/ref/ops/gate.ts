@@ -1,4 +1,4 @@
-import { saturate, shiftRound } from '../../ir/fixed.js';
+import { checkFits, saturate, shiftRound } from '../../ir/fixed.js';
 import type { RefOp } from './types.js';
 import { fmtOf, perElement, qOf } from './types.js';
 
@@ -17,6 +17,6 @@ export const gate: RefOp<'gate'> = {
     const f = fmtOf(n);
     const g = ins.values[1]!;
     const sh = fmtOf(ins.nodes[0]!).frac + fmtOf(ins.nodes[1]!).frac + q.scaleFrac - f.frac;
-    return perElement(n, ins.values[0]!, (v, c) => saturate(shiftRound(v * (g[c]! * q.scale[c]!) + q.shift[c]!, sh), f));
+    return perElement(n, ins.values[0]!, (v, c) => saturate(shiftRound(checkFits(v * (g[c]! * q.scale[c]!) + q.shift[c]!, q.prodWidth, n.id), sh), f));
   },
 };

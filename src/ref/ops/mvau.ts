@@ -1,3 +1,4 @@
+import { checkFits } from '../../ir/fixed.js';
 import type { NodeOf } from '../../ir/graph.js';
 import type { RefOp } from './types.js';
 import { qOf } from './types.js';
@@ -100,5 +101,9 @@ function matvec(n: NodeOf<'mvau'>, wt: Float64Array, x: Float64Array): Float64Ar
  */
 export const mvau: RefOp<'mvau'> = {
   float: (n, ins) => (n.mode === 'xnor' ? xnorMatvec(n, ins.values[0]!, false) : matvec(n, Float64Array.from(n.weight as ArrayLike<number>), ins.values[0]!)),
-  int: (n, ins) => (n.mode === 'xnor' ? xnorMatvec(n, ins.values[0]!, true) : matvec(n, Float64Array.from(qOf(n).w as ArrayLike<number>), ins.values[0]!)),
+  int: (n, ins) => {
+    const acc = n.mode === 'xnor' ? xnorMatvec(n, ins.values[0]!, true) : matvec(n, Float64Array.from(qOf(n).w as ArrayLike<number>), ins.values[0]!);
+    const width = n.elem.kind === 'fix' ? n.elem.fmt.width : 53;
+    return acc.map((v) => checkFits(v, width, n.id));
+  },
 };

@@ -1,0 +1,122 @@
+// popcount_tree: a pipelined, LUT6-friendly population count, optionally of XNORs; the shared
+// engine of popcount and xnor_popcount.
+//
+// What it computes: cnt_o = sum over k < Width of bit(k), where bit(k) = a_i[k] (Xnor = 0) or
+// ~(a_i[k] ^ w_i[k]) (Xnor = 1), Stages clock cycles (cycles with en_i high) after the operands.
+//
+// Structure: a complete 5-ary tree of popcount_node (see there): leaves of 6 bits (3 XNOR pairs),
+// inner nodes reduce five counts with a carry-save step folded into carry chains. Depth D =
+// smallest d with 5**d >= number of leaves. Pipeline: min(Stages, D + 1) registers are spread
+// evenly over the node levels, the last one at the root output; any further stages form a
+// delay line after the root. Stages = 0 is purely combinational.
+//
+// Parameter constraints: Width >= 1, Xnor in {0, 1}, Stages >= 0.
+`default_nettype none
+
+module popcount_tree #(
+  parameter integer Width  = 64,  // counted bits (Xnor = 0) or (a, w) pairs (Xnor = 1)
+  parameter integer Xnor   = 0,   // 1: count XNOR(a_i[k], w_i[k]); 0: count a_i[k], ignore w_i
+  parameter integer Stages = 0    // pipeline register stages = latency in cycles
+) (
+  input  wire                       clk_i,  // clock, rising edge (used when Stages > 0)
+  input  wire                       en_i,   // advance the pipeline this cycle (stall when low)
+
+  // operands
+  input  wire [Width-1:0]           a_i,    // bits to count, or activations (Xnor = 1)
+  input  wire [Width-1:0]           w_i,    // weights (Xnor = 1); ignored when Xnor = 0
+
+  // result
+  output wire [$clog2(Width+1)-1:0] cnt_o   // number of counted ones, Stages cycles later
+);
+
+  // smallest level d with 5**d >= leaves
+  function integer tree_depth;
+    input integer leaves;
+    integer i, p;
+    begin
+      tree_depth = 0;
+      p = 1;
+      for (i = 0; i < 16; i = i + 1) begin
+        if (p < leaves) begin
+          tree_depth = tree_depth + 1;
+          p = p * 5;
+        end
+      end
+    end
+  endfunction
+
+  // 5**e
+  function integer pow5;
+    input integer e;
+    integer i;
+    begin
+      pow5 = 1;
+      for (i = 0; i < 16; i = i + 1) if (i < e) pow5 = pow5 * 5;
+    end
+  endfunction
+
+  // registers after levels ceil((j+1)*(d+1)/n)-1 for j < n = min(s, d+1): evenly spread, root last
+  function integer stage_mask;
+    input integer d;
+    input integer s;
+    integer j, n;
+    begin
+      n = (s < d + 1) ? s : d + 1;
+      stage_mask = 0;
+      for (j = 0; j < 32; j = j + 1)
+        if (j < n) stage_mask = stage_mask | (1 << (((j + 1) * (d + 1) + n - 1) / n - 1));
+    end
+  endfunction
+
+  localparam integer LeafN  = (Xnor != 0) ? 3 : 6;               // bits (pairs) per leaf
+  localparam integer Depth  = tree_depth((Width + LeafN - 1) / LeafN);
+  localparam integer InTree = (Stages < Depth + 1) ? Stages : Depth + 1;  // registers in the tree
+  localparam integer Extra  = Stages - InTree;                   // delay-line registers after it
+  localparam integer CntW   = $clog2(Width + 1);
+
+  generate
+    if (Width < 1 || (Xnor != 0 && Xnor != 1) || Stages < 0) begin : gen_param_error
+      initial begin
+        $display("popcount_tree: parameter error: need Width >= 1 (%0d), Xnor in {0,1} (%0d), Stages >= 0 (%0d)",
+                 Width, Xnor, Stages);
+        $finish;
+      end
+      popcount_tree_error_bad_parameters u_param_error ();
+    end
+  endgenerate
+
+  wire [CntW-1:0] root_cnt;
+
+  popcount_node #(
+    .Width  (Width),
+    .Xnor   (Xnor),
+    .Level  (Depth),
+    .Span   (pow5(Depth)),
+    .RegMask(stage_mask(Depth, Stages))
+  ) u_root (
+    .clk_i(clk_i),
+    .en_i (en_i),
+    .a_i  (a_i),
+    .w_i  (w_i),
+    .cnt_o(root_cnt)
+  );
+
+  generate
+    if (Extra > 0) begin : gen_delay
+      reg [CntW-1:0] delay_q [0:Extra-1];
+      integer d;
+      always @(posedge clk_i) begin
+        if (en_i) begin
+          delay_q[0] <= root_cnt;
+          for (d = 1; d < Extra; d = d + 1) delay_q[d] <= delay_q[d-1];
+        end
+      end
+      assign cnt_o = delay_q[Extra-1];
+    end else begin : gen_nodelay
+      assign cnt_o = root_cnt;
+    end
+  endgenerate
+
+endmodule
+
+`default_nettype wire

@@ -1,6 +1,6 @@
 /**
  * The binary convolution, bit-packed: activations sign(x + move) and weights sign(W) as bits,
- * XNOR-popcount over 32-bit words, exact integer results.
+ * XNOR-popcount over 32-bit words (64-bit loads in the WebAssembly kernel), exact integer results.
  *
  * Semantics (PyTorch, BNEXT.md section 5): sign(0) = 0 for activations and weights, and the
  * binarized map is zero-padded, so padding and zeros contribute nothing. Bit layout: channel c of a
@@ -73,8 +73,8 @@ function tailMask(c: number, j: number): number {
 
 /**
  * Packs sign(x + move) of a [C, H, W] map (move: per-channel bias, or null for 0) with zero padding.
- * The sum is formed in float64; its sign equals the sign of PyTorch's float32 sum (rounding to
- * nearest never crosses or reaches 0 for a nonzero exact sum).
+ * The sum is rounded to float32 as PyTorch computes it; rounding keeps the sign bit, and the sum is
+ * exactly 0 only when x = -move exactly, so the signs equal PyTorch's.
  */
 export function packSigns(x: Tensor, move: ArrayLike<number> | null, pad: number): PackedSigns {
   const [c, h, w] = x.shape as [number, number, number];
@@ -178,11 +178,11 @@ export function packWeights(wt: Tensor, name = 'binary conv weight'): PackedWeig
     }
     bits.set(row, co * rowWords);
   }
-  return { cout, cin, k, words, rowWords, bits, mask: special ? fixZeroWeights(f32, bits, tapPop, cout, cin, k, rowWords, name) : null, tapPop };
+  return { cout, cin, k, words, rowWords, bits, mask: special ? fixZeroWeights(wt.data, bits, tapPop, cout, cin, k, rowWords, name) : null, tapPop };
 }
 
 /** Slow path for weights with exact zeros (or NaN): builds the nonzero mask and clears zero bits. */
-function fixZeroWeights(d: Float32Array, bits: Uint32Array, tapPop: Int32Array, cout: number, cin: number, k: number, rowWords: number, name: string): Uint32Array | null {
+function fixZeroWeights(d: Float32Array | Float64Array, bits: Uint32Array, tapPop: Int32Array, cout: number, cin: number, k: number, rowWords: number, name: string): Uint32Array | null {
   const taps = k * k;
   const words = Math.ceil(cin / 32);
   let mask: Uint32Array | null = null;

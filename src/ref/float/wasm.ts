@@ -187,7 +187,9 @@ interface WasmApi {
 
 /** The instantiated kernel and its memory. */
 export interface BconvKernel {
+  /** The module's linear memory (grown on demand by {@link ensureMemory}). */
   readonly memory: WasmMemory;
+  /** The kernel; arguments as in the file comment. */
   readonly bconv: (...args: number[]) => void;
 }
 

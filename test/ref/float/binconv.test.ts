@@ -125,6 +125,12 @@ describe('binary convolution, bit-packed', () => {
     expect(() => packWeights(wt, 'x.binary_conv.weight')).toThrow(/x\.binary_conv\.weight has a NaN at \[1, 1, 0, 0\]/);
   });
 
+  it('a NaN reaching a sign fails with E_NAN instead of being read as +-1', () => {
+    const x = filled([8, 3, 3], () => 1);
+    x.data[2 * 9 + 4] = NaN;
+    expect(() => packSigns(x, null, 1)).toThrow(/NaN at \[2, 1, 1\]/);
+  });
+
   it('rejects mismatched channels between signs and weights', () => {
     const p = packSigns(filled([8, 2, 2], () => 1), null, 1);
     const w = packWeights(filled([2, 4, 3, 3], () => 1));

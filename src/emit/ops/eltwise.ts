@@ -1,0 +1,30 @@
+/** mul, add -> templates/cores/eltwise_mul.v, eltwise_add.v */
+import type { Node } from '../../ir/graph.js';
+import type { Instance, OpBinding } from '../types.js';
+import { flag, fmt } from './common.js';
+
+function join(module: string, n: Node, ins: readonly Node[]): Instance {
+  const [a, b] = [fmt(ins[0]!), fmt(ins[1]!)];
+  const o = fmt(n);
+  return {
+    module,
+    params: {
+      Par: n.par,
+      AW: a.width,
+      ASigned: flag(a.signed),
+      AFrac: a.frac,
+      BW: b.width,
+      BSigned: flag(b.signed),
+      BFrac: b.frac,
+      OutW: o.width,
+      OutSigned: flag(o.signed),
+      OutFrac: o.frac,
+    },
+    inputs: ['a', 'b'],
+    output: 'out',
+    uses: ['requant', 'skid_buffer'],
+  };
+}
+
+export const mul: OpBinding<'mul'> = (n, ins) => join('eltwise_mul', n, ins);
+export const add: OpBinding<'add'> = (n, ins) => join('eltwise_add', n, ins);

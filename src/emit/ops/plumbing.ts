@@ -1,0 +1,18 @@
+/** fork, fifo -> templates/cores/stream_fork.v, stream_fifo.v */
+import { consumers } from '../../ir/graph.js';
+import { dataWidth } from '../stream.js';
+import type { OpBinding } from '../types.js';
+
+export const fork: OpBinding<'fork'> = (n, _ins, ctx) => ({
+  module: 'stream_fork',
+  params: { N: consumers(ctx.graph).get(n.id)!.length, DataW: dataWidth(n) },
+  inputs: ['s'],
+  output: 'm',
+});
+
+export const fifo: OpBinding<'fifo'> = (n) => ({
+  module: 'stream_fifo',
+  params: { DataW: dataWidth(n), Depth: n.depth },
+  inputs: ['s'],
+  output: 'm',
+});

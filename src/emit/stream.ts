@@ -1,0 +1,14 @@
+/** Stream widths of IR edges, as the cores see them (see templates/cores/README.md). */
+import type { Node } from '../ir/graph.js';
+
+/** Bits per element: 1 for binary, the format width for fixed point. */
+export function elemWidth(n: Node): number {
+  if (n.elem.kind === 'bin') return 1;
+  if (n.elem.kind === 'fix') return n.elem.fmt.width;
+  throw new Error(`internal: ${n.id} is not quantized (float streams cannot be emitted)`);
+}
+
+/** tdata width of a node's output stream: `par` lanes, plus the padding flag after a window. */
+export function dataWidth(n: Node): number {
+  return n.par * elemWidth(n) + (n.kind === 'window' ? 1 : 0);
+}

@@ -1,0 +1,37 @@
+/** What an op binding tells the top-level stitcher about one core instance. */
+import type { Graph, Node, NodeOf, OpKind } from '../ir/graph.js';
+
+/** A memory initialisation file written beside the RTL and passed to a core parameter. */
+export interface MemFile {
+  /** Core parameter that receives the file name (a string parameter). */
+  readonly param: string;
+  /** File name relative to the design's `mem/` folder. */
+  readonly file: string;
+  /** One hex word per line, in address order. */
+  readonly words: readonly string[];
+}
+
+/** One core instance. */
+export interface Instance {
+  /** Core module (templates/cores/<module>.v). */
+  readonly module: string;
+  /** Verilog parameter values: numbers or already-quoted strings. */
+  readonly params: Readonly<Record<string, number | string>>;
+  /** Port prefix of each input stream, in IR input order (`s`, or `s0`, `s1`, ...). */
+  readonly inputs: readonly string[];
+  /** Port prefix of the output stream (`m`); a fork's outputs are vectors. */
+  readonly output: string;
+  readonly mems?: readonly MemFile[];
+  /** Other cores this core instantiates (for the file list). */
+  readonly uses?: readonly string[];
+}
+
+/** Context for bindings. */
+export interface EmitContext {
+  readonly graph: Graph;
+  /** Producer nodes by id. */
+  readonly byId: ReadonlyMap<string, Node>;
+}
+
+/** Binds one op kind to a core: parameters, memories, ports. */
+export type OpBinding<K extends OpKind> = (n: NodeOf<K>, ins: readonly Node[], ctx: EmitContext) => Instance;

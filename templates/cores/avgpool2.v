@@ -1,0 +1,116 @@
+// avgpool2: 2x2 average pool with stride 2 (floor) on a feature-map stream, exact.
+//
+// What it computes (src/ref/ops/avgpool.ts, integer interpretation): out[c][oy][ox] =
+// x[c][2oy][2ox] + x[c][2oy][2ox+1] + x[c][2oy+1][2ox] + x[c][2oy+1][2ox+1], the exact sum of
+// the four codes in InW + 2 bits (the output format has 2 more fraction bits, so the sum is the
+// average). Hout = floor(Height / 2), Wout = floor(Width / 2): an odd last row or column is
+// consumed and dropped.
+//
+// How: a row pass (pool_line summing column pairs, Items = Channels/Par) and a column pass
+// (pool_line summing row pairs, one position = one pooled row of Wout*Channels/Par beats, kept
+// in one line memory of InW + 1 bit codes).
+//
+// Streams: in (InW-bit codes) and out (InW+2-bit codes), Par lanes per beat, a pixel's channels
+// in Channels/Par beats (beat b carries channels b*Par ..), pixels row-major; out tlast on the
+// last beat of the pooled frame (in tlast is not needed: the frame size is fixed).
+//
+// Latency and cycle model: one input beat per cycle; about 6 cycles of latency plus two skid
+// buffers.
+`default_nettype none
+
+module avgpool2 #(
+  parameter integer Par      = 1,   // lanes per beat; divides Channels
+  parameter integer Channels = 4,   // channels C
+  parameter integer Height   = 4,   // input rows H
+  parameter integer Width    = 4,   // input columns W
+  parameter integer InW      = 16,  // code width
+  parameter integer InSigned = 1    // 1: two's complement codes; 0: unsigned
+) (
+  input  wire               clk_i,         // clock, rising edge
+  input  wire               rst_ni,        // synchronous reset, active low
+
+  // input stream
+  input  wire               in_tvalid_i,   // input beat valid
+  output wire               in_tready_o,   // core accepts the beat (registered)
+  input  wire [Par*InW-1:0] in_tdata_i,    // Par input codes
+  input  wire               in_tlast_i,    // last beat of a frame (not needed)
+
+  // output stream
+  output wire               out_tvalid_o,  // output beat valid (registered)
+  input  wire               out_tready_i,  // downstream takes the beat
+  output wire [Par*(InW+2)-1:0] out_tdata_o,  // Par sums of 4 codes
+  output wire               out_tlast_o    // last beat of the pooled frame
+);
+
+  generate
+    if (Par < 1 || Channels % Par != 0) begin : gen_param_error
+      initial begin
+        $display("avgpool2: parameter error: Par (%0d) must divide Channels (%0d)", Par, Channels);
+        $finish;
+      end
+      avgpool2_error_par_must_divide_channels u_param_error ();
+    end
+  endgenerate
+
+  localparam integer NB   = Channels / Par;                                // beats per pixel
+  localparam integer Wout = Width / 2;                                     // pooled columns
+
+  // row pass (column pairs) -> column pass (row pairs)
+  wire               row_tvalid;
+  wire               row_tready;
+  wire [Par*(InW+1)-1:0] row_tdata;
+  wire               row_tlast;
+
+  pool_line #(
+    .Par      (Par),
+    .InW      (InW),
+    .InSigned (InSigned),
+    .OutW     (InW + 1),
+    .Op       (1),
+    .Kernel   (2),
+    .Stride   (2),
+    .Pad      (0),
+    .Items    (NB),
+    .Positions(Width),
+    .Seqs     (Height)
+  ) u_rows (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .in_tvalid_i (in_tvalid_i),
+    .in_tready_o (in_tready_o),
+    .in_tdata_i  (in_tdata_i),
+    .in_tlast_i  (in_tlast_i),
+    .out_tvalid_o(row_tvalid),
+    .out_tready_i(row_tready),
+    .out_tdata_o (row_tdata),
+    .out_tlast_o (row_tlast)
+  );
+
+  pool_line #(
+    .Par      (Par),
+    .InW      (InW + 1),
+    .InSigned (InSigned),
+    .OutW     (InW + 2),
+    .Op       (1),
+    .Kernel   (2),
+    .Stride   (2),
+    .Pad      (0),
+    .Items    (Wout * NB),
+    .Positions(Height),
+    .Seqs     (1)
+  ) u_cols (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .in_tvalid_i (row_tvalid),
+    .in_tready_o (row_tready),
+    .in_tdata_i  (row_tdata),
+    .in_tlast_i  (row_tlast),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
+  );
+
+endmodule
+
+`default_nettype wire

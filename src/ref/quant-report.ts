@@ -7,6 +7,7 @@ import { formatName, quantize } from '../ir/fixed.js';
 import type { Graph, Node } from '../ir/graph.js';
 import type { Network } from '../dsl/network.js';
 import { imageOf, type Tensor } from '../tensor.js';
+import { Rng } from '../util/rng.js';
 import type { WeightSet } from '../weights/types.js';
 import { runFloat } from './float/index.js';
 import { interpret } from './interp.js';
@@ -40,6 +41,13 @@ export interface QuantReport {
     /** Images whose top-1 class agrees. */
     readonly top1Agree: number;
   };
+  /**
+   * The network's own sensitivity: the float model on each image plus Gaussian noise as strong as
+   * the input quantization error, against the clean float model. Binary networks can amplify tiny
+   * input changes (a flipped sign changes a whole accumulator); when this baseline already
+   * disagrees, no choice of formats can make the integer model agree better.
+   */
+  readonly noiseBaseline: { readonly sigma: number; readonly minCosine: number; readonly top1Agree: number };
 }
 
 const argmax = (v: ArrayLike<number>): number => {
@@ -78,6 +86,22 @@ export function quantReport(net: Network, ws: WeightSet, g: Graph, batch: Tensor
   const cosine: number[] = [];
   let maxAbs = 0;
   let agree = 0;
+  let noiseMinCos = 1;
+  let noiseAgree = 0;
+  let sigma = 0;
+  const rng = new Rng(0x5eed);
+  const inFmt = g.nodes.find((x) => x.kind === 'input')!.elem;
+  const cosOf = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    let d = 0;
+    let x = 0;
+    let y = 0;
+    for (let k = 0; k < a.length; k++) {
+      d += a[k]! * b[k]!;
+      x += a[k]! * a[k]!;
+      y += b[k]! * b[k]!;
+    }
+    return d / Math.sqrt(x * y || 1);
+  };
   const n = batch.shape[0]!;
   for (let i = 0; i < n; i++) {
     const img = imageOf(batch, i);
@@ -97,17 +121,22 @@ export function quantReport(net: Network, ws: WeightSet, g: Graph, batch: Tensor
     });
     const ref = runFloat(net, ws, img).data;
     const q = qi.logits;
-    let dot = 0;
-    let na = 0;
-    let nb = 0;
-    for (let k = 0; k < q.length; k++) {
-      dot += q[k]! * ref[k]!;
-      na += q[k]! * q[k]!;
-      nb += ref[k]! * ref[k]!;
-      maxAbs = Math.max(maxAbs, Math.abs(q[k]! - ref[k]!));
-    }
-    cosine.push(dot / Math.sqrt(na * nb || 1));
+    for (let k = 0; k < q.length; k++) maxAbs = Math.max(maxAbs, Math.abs(q[k]! - ref[k]!));
+    cosine.push(cosOf(q, ref));
     if (argmax(q) === argmax(ref)) agree++;
+    // Noise baseline at the input quantization's RMS error.
+    if (inFmt.kind === 'fix') {
+      let e2 = 0;
+      for (let k = 0; k < img.data.length; k++) {
+        const d = img.data[k]! - quantize(img.data[k]!, inFmt.fmt) * 2 ** -inFmt.fmt.frac;
+        e2 += d * d;
+      }
+      sigma = Math.sqrt(e2 / img.data.length);
+      const noisy = { shape: img.shape, data: Float32Array.from(img.data, (v) => v + sigma * rng.normal()) };
+      const nref = runFloat(net, ws, noisy).data;
+      noiseMinCos = Math.min(noiseMinCos, cosOf(nref, ref));
+      if (argmax(nref) === argmax(ref)) noiseAgree++;
+    }
   }
   const layers = [...reps.entries()].map(([layer, node]) => ({
     layer,
@@ -116,5 +145,11 @@ export function quantReport(net: Network, ws: WeightSet, g: Graph, batch: Tensor
     sqnrDb: 10 * Math.log10((sig.get(node.id) ?? 0) / (err.get(node.id) || Number.MIN_VALUE)),
     localSqnrDb: 10 * Math.log10((sig.get(node.id) ?? 0) / (lerr.get(node.id) || Number.MIN_VALUE)),
   }));
-  return { network: g.name, images: n, layers, logits: { cosine, minCosine: Math.min(...cosine), maxAbsError: maxAbs, top1Agree: agree } };
+  return {
+    network: g.name,
+    images: n,
+    layers,
+    logits: { cosine, minCosine: Math.min(...cosine), maxAbsError: maxAbs, top1Agree: agree },
+    noiseBaseline: { sigma, minCosine: noiseMinCos, top1Agree: noiseAgree },
+  };
 }

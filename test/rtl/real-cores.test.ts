@@ -277,3 +277,65 @@ describe('avgpool2', () => {
     cosim(core, n, [source('in0', [c, h, w], fmt, par)], new Rng(600 + h * w), { noSaturation: true });
   });
 });
+
+describe('gap', () => {
+  /** Reciprocal and shift as the quantize pass derives them (the test's data, not semantics). */
+  function recipOf(inFmt: FixFormat, out: FixFormat, count: number): { recip: number; shift: number } {
+    const r0 = 2 ** (out.frac - inFmt.frac) / count;
+    const shift = 15 - Math.floor(Math.log2(r0));
+    return { recip: Math.floor(r0 * 2 ** shift + 0.5), shift };
+  }
+  it.each([
+    { par: 2, c: 8, h: 3, w: 5, inFmt: s(10, 4), out: s(8, 5), custom: undefined },
+    { par: 1, c: 4, h: 3, w: 3, inFmt: u(8, 0), out: u(6, -1), custom: undefined },
+    { par: 4, c: 4, h: 1, w: 1, inFmt: s(6, 0), out: s(8, 1), custom: { recip: 3, shift: -1 } },
+    { par: 1, c: 2, h: 4, w: 4, inFmt: s(6, 0), out: s(8, 2), custom: { recip: 1, shift: 0 } },
+  ])('matches the reference: par $par, $c x $h x $w', async ({ par, c, h, w, inFmt, out, custom }) => {
+    const { recip, shift } = custom ?? recipOf(inFmt, out, h * w);
+    const core = await buildCore('gap', ['requant', 'skid_buffer'], {
+      Par: par,
+      Channels: c,
+      Pixels: h * w,
+      InW: inFmt.width,
+      InSigned: inFmt.signed ? 1 : 0,
+      Recip: recip,
+      Shift: shift,
+      OutW: out.width,
+      OutSigned: out.signed ? 1 : 0,
+    });
+    const sumWidth = signedBitsFor(minCode(inFmt) * h * w, maxCode(inFmt) * h * w);
+    const n = opNode('gap', [c, 1, 1], out, par, 1, { q: { recip, shift, sumWidth } });
+    cosim(core, n, [source('in0', [c, h, w], inFmt, par)], new Rng(700 + c * h), { frames: 4, satLimit: 0.7 });
+  });
+});
+
+describe('mix', () => {
+  it.each([
+    { par: 1, c: 8, a: s(8, 5), b: s(8, 3), out: s(8, 4), lf: 14 },
+    { par: 2, c: 8, a: s(10, 2), b: u(8, 6), out: s(9, 3), lf: 15 },
+    { par: 4, c: 4, a: s(6, 0), b: s(6, 0), out: s(8, 1), lf: 3 },
+  ])('matches the reference: par $par, lambdaFrac $lf', async ({ par, c, a, b, out, lf }) => {
+    const rng = new Rng(800 + par);
+    // lambda and 1 - lambda both within 16 signed bits, as the quantize pass guarantees
+    const lambda = randomInts(rng, c, Math.max(-(2 ** 15), 2 ** lf - (2 ** 15 - 1)), Math.min(2 ** 15 - 1, 2 ** lf + 2 ** 15));
+    const core = await buildCore('mix', ['requant', 'skid_buffer'], {
+      Par: par,
+      Channels: c,
+      AW: a.width,
+      ASigned: a.signed ? 1 : 0,
+      AFrac: a.frac,
+      BW: b.width,
+      BSigned: b.signed ? 1 : 0,
+      BFrac: b.frac,
+      LambdaW: 16,
+      LambdaFrac: lf,
+      OutW: out.width,
+      OutSigned: out.signed ? 1 : 0,
+      OutFrac: out.frac,
+      LambdaFile: memFile(`mix-p${par}`, lambda, 16),
+    });
+    const n = opNode('mix', [c, 1, 1], out, par, 2, { lambda: [], q: { lambda, lambdaFrac: lf } });
+    const ins = [source('in0', [c, 1, 1], a, par), source('in1', [c, 1, 1], b, par)];
+    cosim(core, n, ins, rng, { prefixes: ['a', 'b'], frames: 12, satLimit: 0.7 });
+  });
+});

@@ -58,6 +58,8 @@ export function quantReportCommand(ctx: CliContext): CommandModule<object, Retur
           'SQNR: end to end. own SQNR: the integer layer fed the float values of its inputs (its own quantization error).',
           '',
           `logits: min cosine ${r.logits.minCosine.toFixed(6)}, max abs error ${r.logits.maxAbsError.toFixed(4)}, top-1 agreement ${r.logits.top1Agree}/${r.images}`,
+          `network's own sensitivity: the float model with input noise of sigma ${r.noiseBaseline.sigma.toExponential(2)} (the input quantization's RMS error): ` +
+            `min cosine ${r.noiseBaseline.minCosine.toFixed(6)}, top-1 agreement ${r.noiseBaseline.top1Agree}/${r.images}`,
         ].join('\n'),
       );
     },

@@ -65,8 +65,7 @@ module sliding_window #(
   localparam integer AddrW    = (Depth > 1) ? $clog2(Depth) : 1;
   localparam integer SlotW    = $clog2(R);                            // R >= 2
   localparam integer ColW     = $clog2((Width + Pad) * CB + 1) + 1;   // signed column word index
-  localparam integer RowW     = $clog2(Height + Pad + 1) + 1;         // signed row index
-  localparam integer DiffW    = $clog2(Height + R + 1) + 1;           // signed rows-ahead count
+  localparam integer RowW     = $clog2(Height + Pad + R + 1) + 2;     // signed row counts
   localparam integer CbW      = (CB > 1) ? $clog2(CB) : 1;
   localparam integer KW       = (Kernel > 1) ? $clog2(Kernel) : 1;
   localparam integer OxW      = (Wo > 1) ? $clog2(Wo) : 1;
@@ -100,6 +99,7 @@ module sliding_window #(
   localparam integer RI         = R;
   localparam integer KernelI    = Kernel;
   localparam integer StrideI    = Stride;
+  localparam integer OneI       = 1;
 
   wire signed [RowW-1:0]  neg_pad     = NegPadI[RowW-1:0];
   wire signed [ColW-1:0]  neg_pad_col = NegPadColI[ColW-1:0];
@@ -108,7 +108,9 @@ module sliding_window #(
   wire signed [RowW-1:0]  height_s    = HeightI[RowW-1:0];
   wire signed [RowW-1:0]  stride_s    = StrideI[RowW-1:0];
   wire signed [RowW-1:0]  last_k_s    = LastKI[RowW-1:0];
-  wire signed [DiffW-1:0] r_s         = RI[DiffW-1:0];
+  wire signed [RowW-1:0]  one_r       = OneI[RowW-1:0];
+  wire signed [ColW-1:0]  one_c       = OneI[ColW-1:0];
+  wire signed [RowW-1:0] r_s         = RI[RowW-1:0];
   wire [CbW-1:0]          last_cb     = LastCbI[CbW-1:0];
   wire [KW-1:0]           last_k      = LastKI[KW-1:0];
   wire [OxW-1:0]          last_ox     = LastOxI[OxW-1:0];
@@ -124,7 +126,7 @@ module sliding_window #(
   // ---- shared row accounting ---------------------------------------------------------------
   // ahead_q = (input rows completely written) - (lowest input row the reader still needs),
   // counted across frames; negative while the writer finishes rows the reader has skipped.
-  reg signed [DiffW-1:0] ahead_q;
+  reg signed [RowW-1:0] ahead_q;
 
   // ---- writer ------------------------------------------------------------------------------
   reg [WcolW-1:0] wcol_q;   // word within the row being written
@@ -170,15 +172,14 @@ module sliding_window #(
 
   // rows the current output row needs: min(r0+K-1, H-1) - max(r0, 0) + 1
   wire signed [RowW-1:0] r_top    = r0_q + last_k_s;
-  wire signed [RowW-1:0] r_hi     = (r_top < height_s) ? r_top : height_s - 1'sb1;
+  wire signed [RowW-1:0] r_hi     = (r_top < height_s) ? r_top : height_s - one_r;
   wire signed [RowW-1:0] r_lo     = (r0_q < 0) ? {RowW{1'b0}} : r0_q;
-  wire signed [RowW-1:0] need     = r_hi - r_lo + 1'sb1;
-  wire signed [DiffW-1:0] need_d  = {{(DiffW - RowW){need[RowW-1]}}, need};
+  wire signed [RowW-1:0] need     = r_hi - r_lo + one_r;
 
   wire skid_ready;
   reg  s1_valid_q;                 // RAM read stage holds a beat
   wire en = !s1_valid_q || skid_ready;
-  wire rd_fire = en && (ahead_q >= need_d);
+  wire rd_fire = en && (ahead_q >= need);
 
   wire at_cb_end = (cb_q == last_cb);
   wire at_kx_end = at_cb_end && (kx_q == last_k);
@@ -190,19 +191,18 @@ module sliding_window #(
   wire signed [RowW-1:0] r0_next  = r0_q + stride_s;
   wire signed [RowW-1:0] lo_next  = (r0_next < 0) ? {RowW{1'b0}} : r0_next;
   wire signed [RowW-1:0] release_row = at_oy_end ? (height_s - r_lo) : (lo_next - r_lo);
-  wire signed [DiffW-1:0] release_d = (rd_fire && at_ox_end) ? {{(DiffW - RowW){release_row[RowW-1]}}, release_row}
-                                                             : {DiffW{1'b0}};
-  // next base slot inside the frame: base + (lo_next - r_lo), which is 0, 1 or 2 < R
-  wire [SlotW:0] base_sum  = {1'b0, base_slot_q} + {{(SlotW + 1 - 2){1'b0}}, release_row[1:0]};
+  wire signed [RowW-1:0] release_d = (rd_fire && at_ox_end) ? release_row : {RowW{1'b0}};
+  // next base slot inside the frame: base + (lo_next - r_lo), where 0 <= lo_next - r_lo <= Stride < R
+  wire [SlotW:0] base_sum  = {1'b0, base_slot_q} + release_row[SlotW:0];
   wire [SlotW:0] base_wrap = (base_sum >= r_u) ? base_sum - r_u : base_sum;
   wire [SlotW:0] frame_sum  = {1'b0, frame_slot_q} + h_mod_r;
   wire [SlotW:0] frame_wrap = (frame_sum >= r_u) ? frame_sum - r_u : frame_sum;
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      ahead_q <= {DiffW{1'b0}};
+      ahead_q <= {RowW{1'b0}};
     end else begin
-      ahead_q <= ahead_q + {{(DiffW - 1){1'b0}}, wrow_end} - release_d;
+      ahead_q <= ahead_q + {{(RowW - 1){1'b0}}, wrow_end} - release_d;
     end
   end
 
@@ -222,12 +222,12 @@ module sliding_window #(
       slot_q       <= {SlotW{1'b0}};
     end else if (rd_fire) begin
       cb_q  <= at_cb_end ? {CbW{1'b0}} : cb_q + 1'b1;
-      col_q <= col_q + 1'sb1;
+      col_q <= col_q + one_c;
       if (at_cb_end) kx_q <= (kx_q == last_k) ? {KW{1'b0}} : kx_q + 1'b1;
       if (at_kx_end) begin
         // next kernel row of the same window
         ky_q  <= (ky_q == last_k) ? {KW{1'b0}} : ky_q + 1'b1;
-        iy_q  <= iy_q + 1'sb1;
+        iy_q  <= iy_q + one_r;
         col_q <= win_col_q;
         if (iy_q >= 0) slot_q <= (slot_q == last_slot) ? {SlotW{1'b0}} : slot_q + 1'b1;
       end
@@ -260,7 +260,7 @@ module sliding_window #(
     end
   end
 
-  wire unused_wrap_hi = frame_wrap[SlotW] ^ base_wrap[SlotW] ^ (^release_row[RowW-1:2]);
+  wire unused_wrap_hi = frame_wrap[SlotW] ^ base_wrap[SlotW] ^ (^release_row[RowW-1:SlotW+1]);
 
   // the current tap: padding outside the map, else a RAM word
   wire pad = (iy_q < 0) || (iy_q >= height_s) || (col_q < 0) || (col_q >= row_words);

@@ -311,13 +311,13 @@ describe('gap', () => {
 
 describe('mix', () => {
   it.each([
-    { par: 1, c: 8, a: s(8, 5), b: s(8, 3), out: s(8, 4), lf: 14 },
-    { par: 2, c: 8, a: s(10, 2), b: u(8, 6), out: s(9, 3), lf: 15 },
-    { par: 4, c: 4, a: s(6, 0), b: s(6, 0), out: s(8, 1), lf: 3 },
-  ])('matches the reference: par $par, lambdaFrac $lf', async ({ par, c, a, b, out, lf }) => {
+    { par: 1, c: 8, a: s(8, 5), b: s(8, 3), out: s(8, 4), lf: 14, lam: 2 },
+    { par: 2, c: 8, a: s(10, 2), b: u(8, 6), out: s(9, 3), lf: 15, lam: 1 },
+    { par: 4, c: 4, a: s(6, 0), b: s(6, 0), out: s(8, 1), lf: 3, lam: 2 },
+  ])('matches the reference: par $par, lambdaFrac $lf', async ({ par, c, a, b, out, lf, lam }) => {
     const rng = new Rng(800 + par);
-    // lambda and 1 - lambda both within 16 signed bits, as the quantize pass guarantees
-    const lambda = randomInts(rng, c, Math.max(-(2 ** 15), 2 ** lf - (2 ** 15 - 1)), Math.min(2 ** 15 - 1, 2 ** lf + 2 ** 15));
+    // lambda in [-lam, lam] (lambda and 1 - lambda within 16 signed bits, as quantize guarantees)
+    const lambda = randomInts(rng, c, Math.max(-(2 ** 15), 2 ** lf - (2 ** 15 - 1), -lam * 2 ** lf), Math.min(2 ** 15 - 1, lam * 2 ** lf));
     const core = await buildCore('mix', ['requant', 'skid_buffer'], {
       Par: par,
       Channels: c,

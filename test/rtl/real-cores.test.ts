@@ -13,7 +13,7 @@ import { OPS } from '../../src/ir/ops/index.js';
 import { REF_OPS } from '../../src/ref/ops/index.js';
 import { fmtOf, type OpInputs } from '../../src/ref/ops/types.js';
 import { Rng } from '../../src/util/rng.js';
-import { buildCore, fix, mapBeats, mapLanes, memFile, randomCodes, randomInts, runCore, source, type Core } from '../fixtures/real-cores/cosim.js';
+import { buildCore, fix, mapBeats, mapLanes, memFile, packedMemFile, randomCodes, randomInts, runCore, source, type Core } from '../fixtures/real-cores/cosim.js';
 
 const STALL = 0.3;
 /** Cycles a core may take beyond its analytic model in a stall-free run (pipeline fill). */
@@ -337,5 +337,57 @@ describe('mix', () => {
     const n = opNode('mix', [c, 1, 1], out, par, 2, { lambda: [], q: { lambda, lambdaFrac: lf } });
     const ins = [source('in0', [c, 1, 1], a, par), source('in1', [c, 1, 1], b, par)];
     cosim(core, n, ins, rng, { prefixes: ['a', 'b'], frames: 12, satLimit: 0.7 });
+  });
+});
+
+describe('fc', () => {
+  it.each([
+    { inPar: 1, outPar: 1, inF: 8, outF: 4, relu: false, x: s(6, 2), wf: s(5, 3), bw: 10, out: s(8, 2) },
+    { inPar: 2, outPar: 2, inF: 8, outF: 6, relu: true, x: s(6, 2), wf: s(5, 3), bw: 10, out: s(8, 2) },
+    { inPar: 4, outPar: 4, inF: 4, outF: 4, relu: false, x: u(6, 2), wf: s(6, 3), bw: 12, out: s(8, 1) },
+    { inPar: 2, outPar: 1, inF: 6, outF: 3, relu: false, x: s(8, 4), wf: s(8, 6), bw: 17, out: s(8, 1) },
+  ])('matches the reference: $inF -> $outF, SIMD $inPar, PE $outPar, relu $relu', async ({ inPar, outPar, inF, outF, relu, x, wf, bw, out }) => {
+    const rng = new Rng(900 + inF * outF);
+    const w = randomCodes(rng, inF * outF, wf);
+    const b = randomInts(rng, outF, -(2 ** (bw - 1)), 2 ** (bw - 1) - 1);
+    let worst = 0;
+    for (let o = 0; o < outF; o++) {
+      let row = Math.abs(b[o]!);
+      for (let i = 0; i < inF; i++) row += Math.abs(w[o * inF + i]!) * Math.max(-minCode(x), maxCode(x));
+      worst = Math.max(worst, row);
+    }
+    // folded weight words: word g*(inF/inPar) + k holds w[g*outPar + p][k*inPar + j] at lane p*inPar + j
+    const words: number[][] = [];
+    for (let g = 0; g < outF / outPar; g++)
+      for (let k = 0; k < inF / inPar; k++)
+        words.push(Array.from({ length: outPar * inPar }, (_, l) => w[(g * outPar + Math.floor(l / inPar)) * inF + k * inPar + (l % inPar)]!));
+    const tag = `fc-${inF}x${outF}`;
+    const core = await buildCore('fc', ['requant', 'skid_buffer'], {
+      InPar: inPar,
+      OutPar: outPar,
+      InF: inF,
+      OutF: outF,
+      InW: x.width,
+      InSigned: x.signed ? 1 : 0,
+      InFrac: x.frac,
+      WW: wf.width,
+      WFrac: wf.frac,
+      BiasW: bw,
+      Relu: relu ? 1 : 0,
+      OutW: out.width,
+      OutSigned: out.signed ? 1 : 0,
+      OutFrac: out.frac,
+      WeightFile: packedMemFile(`${tag}-w`, words, wf.width),
+      BiasFile: memFile(`${tag}-b`, b, bw),
+    });
+    const n = opNode('fc', [outF, 1, 1], out, outPar, 1, {
+      inFeatures: inF,
+      outFeatures: outF,
+      weight: [],
+      bias: [],
+      relu,
+      q: { w, wFmt: wf, b, accWidth: signedBitsFor(-worst, worst) },
+    });
+    cosim(core, n, [source('in0', [inF, 1, 1], x, inPar)], rng, { frames: 6 });
   });
 });

@@ -9,6 +9,7 @@ import { BnextError } from '../diag.js';
 import { infoCommand } from './commands/info.js';
 import { irCommand } from './commands/ir.js';
 import { quantReportCommand } from './commands/quant-report.js';
+import { simCommand } from './commands/sim.js';
 import { runCommand } from './commands/run.js';
 import { weightsCommand } from './commands/weights.js';
 import type { CliContext } from './options.js';
@@ -33,7 +34,8 @@ function parser(args: readonly string[], ctx: CliContext) {
     .command(runCommand(ctx))
     .command(irCommand(ctx))
     .command(quantReportCommand(ctx))
-    .demandCommand(1, 'choose a command: info, weights, run, ir or quant-report')
+    .command(simCommand(ctx))
+    .demandCommand(1, 'choose a command: info, weights, run, ir, quant-report or sim')
     .recommendCommands()
     .strict()
     .exitProcess(false)

@@ -31,17 +31,18 @@ module delay_line #(
       wire unused_ctl = clk_i ^ rst_ni ^ en_i;
       assign d_o = d_i;
     end else begin : gen_regs
-      reg [DataW-1:0] stage_q [0:Stages-1];
-      integer s;
-      always @(posedge clk_i) begin
-        if (!rst_ni) begin
-          for (s = 0; s < Stages; s = s + 1) stage_q[s] <= {DataW{1'b0}};
-        end else if (en_i) begin
-          stage_q[0] <= d_i;
-          for (s = 1; s < Stages; s = s + 1) stage_q[s] <= stage_q[s-1];
+      wire [(Stages+1)*DataW-1:0] chain;  // stage s output at [(s+1)*DataW +: DataW]
+      assign chain[DataW-1:0] = d_i;
+      genvar s;
+      for (s = 0; s < Stages; s = s + 1) begin : gen_stage
+        reg [DataW-1:0] stage_q;
+        always @(posedge clk_i) begin
+          if (!rst_ni)   stage_q <= {DataW{1'b0}};
+          else if (en_i) stage_q <= chain[s*DataW +: DataW];
         end
+        assign chain[(s+1)*DataW +: DataW] = stage_q;
       end
-      assign d_o = stage_q[Stages-1];
+      assign d_o = chain[Stages*DataW +: DataW];
     end
   endgenerate
 

@@ -171,13 +171,18 @@ module gate #(
       localparam [AW-1:0] Lane = j;
       wire [AW-1:0] addr = gbase_q + Lane;
       wire [GW-1:0] g_in = g_tdata_i[j*GW +: GW];
+      wire [XG-1:0] g_ext;
+      if (GSigned != 0) begin : gen_signed
+        assign g_ext = g_in;
+      end else begin : gen_unsigned
+        assign g_ext = {1'b0, g_in};
+      end
       reg  [XG-1:0]     g1_q;
       reg  [ScaleW-1:0] sc1_q;
       reg  [ShiftW-1:0] sh1_q;
       always @(posedge clk_i) begin
         if (fire_g) begin
-          if (GSigned != 0) g1_q <= {{(XG - GW){g_in[GW-1]}}, g_in};
-          else              g1_q <= {{(XG - GW){1'b0}}, g_in};
+          g1_q  <= g_ext;
           sc1_q <= scale_rom[addr];
           sh1_q <= shift_rom[addr];
         end
@@ -225,12 +230,15 @@ module gate #(
   generate
     for (i = 0; i < Par; i = i + 1) begin : gen_lane
       wire [InW-1:0] x_in = x_tdata_i[i*InW +: InW];
+      wire [XX-1:0]  x_ext;
+      if (InSigned != 0) begin : gen_signed
+        assign x_ext = x_in;
+      end else begin : gen_unsigned
+        assign x_ext = {1'b0, x_in};
+      end
       reg  [XX-1:0]  x1_q;
       always @(posedge clk_i) begin
-        if (fire_x) begin
-          if (InSigned != 0) x1_q <= {{(XX - InW){x_in[InW-1]}}, x_in};
-          else               x1_q <= {{(XX - InW){1'b0}}, x_in};
-        end
+        if (fire_x) x1_q <= x_ext;
       end
       wire [LW-1:0]     word = kw1_q[i*LW +: LW];
       wire [KW-1:0]     k1 = word[KW-1:0];

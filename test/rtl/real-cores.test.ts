@@ -391,3 +391,45 @@ describe('fc', () => {
     cosim(core, n, [source('in0', [inF, 1, 1], x, inPar)], rng, { frames: 6 });
   });
 });
+
+describe('gate', () => {
+  it.each([
+    { par: 2, gpar: 1, c: 8, h: 3, w: 3, x: s(8, 3), g: u(9, 8), scaleFrac: 2, out: s(10, 4) },
+    { par: 4, gpar: 2, c: 8, h: 2, w: 2, x: s(10, 5), g: u(13, 12), scaleFrac: 1, out: u(9, 0) },
+    { par: 1, gpar: 1, c: 3, h: 4, w: 4, x: u(6, 2), g: s(8, 6), scaleFrac: 3, out: s(8, 2) },
+  ])('matches the reference: par $par, gate par $gpar, $c x $h x $w', async ({ par, gpar, c, h, w, x, g, scaleFrac, out }) => {
+    const rng = new Rng(1000 + c * h * w);
+    const shiftW = 20;
+    // channel 0 of every 4: full-range 16-bit scale and shift (saturating); others small
+    const full = (ch: number) => ch % 4 === 0;
+    const scale = Float64Array.from({ length: c }, (_, ch) => (full(ch) ? randomInts(rng, 1, -(2 ** 15), 2 ** 15 - 1)[0]! : rng.int(17) - 8));
+    const shift = Float64Array.from({ length: c }, (_, ch) => (full(ch) ? randomInts(rng, 1, -(2 ** (shiftW - 1)), 2 ** (shiftW - 1) - 1)[0]! : rng.int(8193) - 4096));
+    let worst = 0;
+    scale.forEach((k, ch) => (worst = Math.max(worst, Math.abs(k) * Math.max(-minCode(g), maxCode(g)) * Math.max(-minCode(x), maxCode(x)) + Math.abs(shift[ch]!))));
+    const tag = `gate-p${par}`;
+    const core = await buildCore('gate', ['requant', 'skid_buffer'], {
+      Par: par,
+      GPar: gpar,
+      Channels: c,
+      Pixels: h * w,
+      InW: x.width,
+      InSigned: x.signed ? 1 : 0,
+      XFrac: x.frac,
+      GW: g.width,
+      GSigned: g.signed ? 1 : 0,
+      GFrac: g.frac,
+      ScaleW: 16,
+      ScaleFrac: scaleFrac,
+      ShiftW: shiftW,
+      OutW: out.width,
+      OutSigned: out.signed ? 1 : 0,
+      OutFrac: out.frac,
+      ScaleFile: memFile(`${tag}-scale`, scale, 16),
+      ShiftFile: memFile(`${tag}-shift`, shift, shiftW),
+    });
+    const n = opNode('gate', [c, h, w], out, par, 2, { scale: [], shift: [], q: { scale, scaleFrac, shift, prodWidth: signedBitsFor(-worst, worst) } });
+    const ins = [source('in0', [c, h, w], x, par), source('in1', [c, 1, 1], g, gpar)];
+    // the cycle model counts the map only; the core first loads the c/gpar gate beats
+    cosim(core, n, ins, rng, { prefixes: ['x', 'g'], extraCycles: c / gpar, satLimit: out.signed ? 0.5 : 0.75 });
+  });
+});

@@ -72,6 +72,7 @@ export function emitTop(g: Graph, opts: EmitOptions = {}): EmittedDesign {
 
   const files = new Map<string, string>();
   const cores = new Set<string>();
+  const unused: { name: string; range: string }[] = [];
   const instances = new Map<string, string>();
   const insts = g.nodes
     .filter((n) => n.kind !== 'input' && n.kind !== 'output')
@@ -89,13 +90,20 @@ export function emitTop(g: Graph, opts: EmitOptions = {}): EmittedDesign {
       const ports: { port: string; signal: string }[] = [];
       inst.inputs.forEach((prefix, i) => {
         const r = refFor(ins[i]!, n.id);
+        const padded = inst.padFlag?.[i] === true && ins[i]!.kind !== 'window';
         ports.push(
           { port: `${prefix}_tvalid_i`, signal: r.valid },
           { port: `${prefix}_tready_o`, signal: r.ready },
-          { port: `${prefix}_tdata_i`, signal: r.data },
+          { port: `${prefix}_tdata_i`, signal: padded ? `{1'b0, ${r.data}}` : r.data },
           { port: `${prefix}_tlast_i`, signal: r.last },
         );
       });
+      for (const [port, value] of Object.entries(inst.ties ?? {})) ports.push({ port, signal: value });
+      for (const o of inst.open ?? []) {
+        const wire = `${name.get(n.id)!}_${o.port}_unused`;
+        unused.push({ name: wire, range: o.width > 1 ? `[${o.width - 1}:0] ` : '' });
+        ports.push({ port: o.port, signal: wire });
+      }
       const own = name.get(n.id)!;
       const o = inst.output;
       ports.push(
@@ -125,6 +133,7 @@ export function emitTop(g: Graph, opts: EmitOptions = {}): EmittedDesign {
     inName: name.get(input.id)!,
     outName: name.get(outSrc.id)!,
     streams,
+    unused,
     instances: insts,
     clk: 'clk_i',
     rst: 'rst_ni',

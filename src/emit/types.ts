@@ -22,6 +22,15 @@ export interface Instance {
   /** Port prefix of the output stream (`m`); a fork's outputs are vectors. */
   readonly output: string;
   readonly mems?: readonly MemFile[];
+  /**
+   * Inputs whose tdata carries a padding flag above the lanes (MVAU inputs). When the producer is
+   * not a sliding window, the stitcher supplies a constant 0 flag.
+   */
+  readonly padFlag?: readonly boolean[];
+  /** Input ports tied to constants (e.g. an unused weight stream): port -> Verilog constant. */
+  readonly ties?: Readonly<Record<string, string>>;
+  /** Output ports intentionally left unused (connected to a named, lint-waived wire). */
+  readonly open?: readonly { readonly port: string; readonly width: number }[];
   /** Other cores this core instantiates (for the file list). */
   readonly uses?: readonly string[];
 }

@@ -13,7 +13,7 @@
 // bits [(i+1)*W-1 : i*W]. tlast passes through with its beat.
 //
 // Constants: $readmemh files with one entry per channel in channel order, two's complement hex
-// of MulW, AddW and SlopeW bits (an empty file name leaves the table uninitialized: lint only).
+// of MulW, AddW and SlopeW bits (an empty file name gives an all-zero table).
 //
 // Latency and cycle model: one beat per cycle; 3 register stages (4 with HasSlope) plus the
 // output skid buffer. in_tready_o is a register (the skid buffer's), so no combinational path
@@ -26,12 +26,13 @@ module affine #(
   parameter integer InW       = 16,  // input code width
   parameter integer InSigned  = 1,   // 1: input codes are two's complement; 0: unsigned
   parameter integer MulW      = 16,  // width of the per-channel multiplier codes (signed)
-  parameter integer AddW      = 32,  // width of the per-channel offset codes (signed, 2^-ZFrac units)
+  parameter integer AddW      = 32,  // width of the per-channel offset codes (signed, z units)
   parameter integer ZFrac     = 20,  // fraction bits of z
   parameter integer HasSlope  = 0,   // 1: negative side multiplied by slope[c] (PReLU)
   parameter integer SlopeW    = 16,  // width of the slope codes (signed)
   parameter integer SlopeFrac = 15,  // fraction bits of the slope codes
-  parameter integer OutW      = 16,  // output code width (signed)
+  parameter integer OutW      = 16,  // output code width
+  parameter integer OutSigned = 1,   // 1: output is two's complement; 0: unsigned
   parameter integer OutFrac   = 8,   // fraction bits of the output
   parameter         MulFile   = "",  // $readmemh file of mul[c]
   parameter         AddFile   = "",  // $readmemh file of add[c]
@@ -49,7 +50,7 @@ module affine #(
   // output stream: Par codes per beat
   output wire                out_tvalid_o,  // output beat valid (registered)
   input  wire                out_tready_i,  // downstream takes the beat
-  output wire [Par*OutW-1:0] out_tdata_o,   // Par output codes (signed OutW bits each)
+  output wire [Par*OutW-1:0] out_tdata_o,   // Par output codes
   output wire                out_tlast_o    // last beat of a frame
 );
 
@@ -57,14 +58,16 @@ module affine #(
   generate
     if (Par < 1 || Channels < 1 || Channels % Par != 0) begin : gen_param_error_par
       initial begin
-        $display("affine: parameter error: Par (%0d) must be >= 1 and divide Channels (%0d)", Par, Channels);
+        $display("affine: parameter error: Par (%0d) must be >= 1 and divide Channels (%0d)",
+                 Par, Channels);
         $finish;
       end
       affine_error_par_must_divide_channels u_param_error ();
     end
-    if (InW < 1 || MulW < 1 || AddW < 1 || SlopeW < 1 || OutW < 2) begin : gen_param_error_width
+    if (InW < 1 || MulW < 1 || AddW < 1 || SlopeW < 1 ||
+        OutW < 1 + OutSigned) begin : gen_param_error_width
       initial begin
-        $display("affine: parameter error: widths must be >= 1 (OutW >= 2)");
+        $display("affine: parameter error: widths must be >= 1 (OutW >= 1 + OutSigned)");
         $finish;
       end
       affine_error_widths_must_be_positive u_param_error ();
@@ -98,10 +101,15 @@ module affine #(
   reg [MulW-1:0]   mul_rom   [0:Channels-1];
   reg [AddW-1:0]   add_rom   [0:Channels-1];
   reg [SlopeW-1:0] slope_rom [0:Channels-1];
+  integer init_k;
   initial begin
     if (MulFile != "") $readmemh(MulFile, mul_rom);
+    else for (init_k = 0; init_k < Channels; init_k = init_k + 1) mul_rom[init_k] = {MulW{1'b0}};
     if (AddFile != "") $readmemh(AddFile, add_rom);
+    else for (init_k = 0; init_k < Channels; init_k = init_k + 1) add_rom[init_k] = {AddW{1'b0}};
     if (SlopeFile != "") $readmemh(SlopeFile, slope_rom);
+    else for (init_k = 0; init_k < Channels; init_k = init_k + 1)
+      slope_rom[init_k] = {SlopeW{1'b0}};
   end
 
   // ---- pipeline control ---------------------------------------------------------------------
@@ -158,7 +166,8 @@ module affine #(
 
       // stage 2: z = x * mul + add
       wire signed [PW-1:0] prod = x1_q * mul1_q;
-      wire signed [ZW-1:0] z = {{(ZW - PW){prod[PW-1]}}, prod} + {{(ZW - AddW){add1_q[AddW-1]}}, add1_q};
+      wire signed [ZW-1:0] z = {{(ZW - PW){prod[PW-1]}}, prod}
+                             + {{(ZW - AddW){add1_q[AddW-1]}}, add1_q};
       reg  signed [ZW-1:0] z2_q;
       reg  signed [SlopeW-1:0] slope2_q;
       always @(posedge clk_i) begin
@@ -185,7 +194,8 @@ module affine #(
         );
         reg signed [FW-1:0] z3_q;
         always @(posedge clk_i) begin
-          if (adv) z3_q <= z2_q[ZW-1] ? {{(FW - SRW){zs[SRW-1]}}, zs} : {{(FW - ZW){z2_q[ZW-1]}}, z2_q};
+          if (adv) z3_q <= z2_q[ZW-1] ? {{(FW - SRW){zs[SRW-1]}}, zs}
+                                      : {{(FW - ZW){z2_q[ZW-1]}}, z2_q};
         end
         assign zf = z3_q;
       end else begin : gen_no_slope
@@ -200,7 +210,7 @@ module affine #(
         .InW      (FW),
         .InSigned (1),
         .OutW     (OutW),
-        .OutSigned(1),
+        .OutSigned(OutSigned),
         .Shift    (ZFrac - OutFrac)
       ) u_out_round (
         .x_i(zf),
@@ -220,14 +230,14 @@ module affine #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(valid_q[Depth-1]),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last_q[Depth-1]),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(valid_q[Depth-1]),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last_q[Depth-1]),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign in_tready_o = adv;

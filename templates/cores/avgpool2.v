@@ -14,8 +14,8 @@
 // in Channels/Par beats (beat b carries channels b*Par ..), pixels row-major; out tlast on the
 // last beat of the pooled frame (in tlast is not needed: the frame size is fixed).
 //
-// Latency and cycle model: one input beat per cycle; about 6 cycles of latency plus two skid
-// buffers.
+// Latency and cycle model: one input beat per cycle (src/ir/ops: the input beats); two pool_line
+// passes in series, each 2 register stages plus a skid buffer.
 `default_nettype none
 
 module avgpool2 #(

@@ -51,9 +51,11 @@ module concat #(
 );
 
   generate
-    if (Par < 1 || ChannelsA < Par || ChannelsB < Par || ChannelsA % Par != 0 || ChannelsB % Par != 0) begin : gen_param_error_par
+    if (Par < 1 || ChannelsA < Par ||
+        ChannelsB < Par || ChannelsA % Par != 0 || ChannelsB % Par != 0) begin : gen_param_error_par
       initial begin
-        $display("concat: parameter error: Par (%0d) must divide ChannelsA (%0d) and ChannelsB (%0d)", Par, ChannelsA, ChannelsB);
+        $display("concat: parameter error: Par (%0d) must divide ChannelsA (%0d), ChannelsB (%0d)",
+                 Par, ChannelsA, ChannelsB);
         $finish;
       end
       concat_error_par_must_divide_channels u_param_error ();
@@ -105,7 +107,7 @@ module concat #(
     if (adv) last_q <= sel_q && b_tlast_i;
   end
 
-  // ---- lanes: requantize both inputs, keep the one whose turn it is --------------------------------
+  // ---- lanes: requantize both inputs, keep the one whose turn it is -----------------------------
   wire [Par*OutW-1:0] y;
   genvar i;
   generate
@@ -145,14 +147,14 @@ module concat #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(valid_q),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last_q),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(valid_q),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last_q),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign a_tready_o = adv && !sel_q;

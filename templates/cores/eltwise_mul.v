@@ -48,7 +48,7 @@ module eltwise_mul #(
   generate
     if (Par < 1 || AW < 1 || BW < 1 || OutW < 1 + OutSigned) begin : gen_param_error
       initial begin
-        $display("eltwise_mul: parameter error: Par, AW, BW must be >= 1 and OutW >= 1 + OutSigned");
+        $display("eltwise_mul: parameter error: Par, AW, BW must be >= 1, OutW >= 1 + OutSigned");
         $finish;
       end
       eltwise_mul_error_widths_must_be_positive u_param_error ();
@@ -125,14 +125,14 @@ module eltwise_mul #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(valid_q[1]),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last_q[1]),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(valid_q[1]),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last_q[1]),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign a_tready_o = adv && b_tvalid_i;

@@ -3,7 +3,7 @@
 // What it computes (src/ref/ops/fc.ts, integer interpretation), for output o:
 //   acc = b[o] + sum_i w[o][i] * x[i]                      (exact; 2^-(InFrac+WFrac) units)
 //   acc = max(acc, 0) when Relu = 1
-//   y   = saturate(shiftRound(acc, InFrac + WFrac - OutFrac))   (rounding and saturation: requant.v)
+//   y   = saturate(shiftRound(acc, InFrac + WFrac - OutFrac))   (rounding, saturation: requant.v)
 //
 // How: OutPar outputs (PE) are computed at once, each consuming InPar inputs (SIMD) per cycle:
 // OutF/OutPar groups times InF/InPar steps. The first group is computed while the input vector
@@ -13,7 +13,7 @@
 // Streams: in (InF/InPar beats of InPar InW-bit codes) and out (OutF/OutPar beats of OutPar
 // OutW-bit codes, tlast on the last), lane i at bits [(i+1)*W-1 : i*W]; in tlast is not needed.
 //
-// Constants (an empty file name leaves a table uninitialized: lint only):
+// Constants (an empty file name gives an all-zero table):
 // - WeightFile: $readmemh, OutF/OutPar * InF/InPar entries of OutPar*InPar*WW bits, folded by
 //   PE and SIMD: entry g*(InF/InPar) + k holds w[g*OutPar + p][k*InPar + s] (WW-bit two's
 //   complement) at bits [(p*InPar + s + 1)*WW - 1 : (p*InPar + s)*WW].
@@ -58,14 +58,17 @@ module fc #(
 );
 
   generate
-    if (InPar < 1 || OutPar < 1 || InF % InPar != 0 || OutF % OutPar != 0 || InF < 1 || OutF < 1) begin : gen_param_error_shape
+    if (InPar < 1 || OutPar < 1 || InF % InPar != 0 ||
+        OutF % OutPar != 0 || InF < 1 || OutF < 1) begin : gen_param_error_shape
       initial begin
-        $display("fc: parameter error: InPar (%0d) must divide InF (%0d), OutPar (%0d) OutF (%0d)", InPar, InF, OutPar, OutF);
+        $display("fc: parameter error: InPar (%0d) must divide InF (%0d), OutPar (%0d) OutF (%0d)",
+                 InPar, InF, OutPar, OutF);
         $finish;
       end
       fc_error_par_must_divide_features u_param_error ();
     end
-    if (InW < 1 || WW < 1 || BiasW < 1 || OutW < 1 + OutSigned || Relu < 0 || Relu > 1) begin : gen_param_error_width
+    if (InW < 1 || WW < 1 || BiasW < 1 ||
+        OutW < 1 + OutSigned || Relu < 0 || Relu > 1) begin : gen_param_error_width
       initial begin
         $display("fc: parameter error: widths must be >= 1 (OutW >= 1 + OutSigned), Relu 0 or 1");
         $finish;
@@ -95,9 +98,12 @@ module fc #(
 
   reg [OutPar*InPar*WW-1:0] w_rom [0:NE-1];
   reg [BiasW-1:0]           b_rom [0:OutF-1];
+  integer init_k;
   initial begin
     if (WeightFile != "") $readmemh(WeightFile, w_rom);
+    else for (init_k = 0; init_k < NE; init_k = init_k + 1) w_rom[init_k] = {OutPar*InPar*WW{1'b0}};
     if (BiasFile != "") $readmemh(BiasFile, b_rom);
+    else for (init_k = 0; init_k < OutF; init_k = init_k + 1) b_rom[init_k] = {BiasW{1'b0}};
   end
 
   // ---- step control ---------------------------------------------------------------------------
@@ -128,7 +134,7 @@ module fc #(
     end
   end
 
-  // ---- stage 1: inputs, weight word and biases (synchronous reads) --------------------------------
+  // ---- stage 1: inputs, weight word and biases (synchronous reads) ------------------------------
   reg [InPar*XW-1:0]        x1_q;
   reg [OutPar*InPar*WW-1:0] w1_q;
   reg                       v1_q, first1_q, lastk1_q, lastg1_q;
@@ -176,7 +182,7 @@ module fc #(
   end
   wire [InPar*XW-1:0] x1 = from_input_q ? x1_q : x_buf;
 
-  // ---- stages 2-4 per output: dot product, accumulation, ReLU and rounding -----------------------
+  // ---- stages 2-4 per output: dot product, accumulation, ReLU and rounding ----------------------
   reg v2_q, first2_q, lastk2_q, lastg2_q, v3_q, last3_q, v4_q, last4_q;
   always @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -261,14 +267,14 @@ module fc #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(v4_q),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last4_q),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(v4_q),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last4_q),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign in_tready_o = adv && first_group;

@@ -49,14 +49,16 @@ module gap #(
   generate
     if (Par < 1 || Channels % Par != 0 || Pixels < 1) begin : gen_param_error_shape
       initial begin
-        $display("gap: parameter error: Par (%0d) must divide Channels (%0d), Pixels >= 1", Par, Channels);
+        $display("gap: parameter error: Par (%0d) must divide Channels (%0d), Pixels >= 1",
+                 Par, Channels);
         $finish;
       end
       gap_error_par_must_divide_channels u_param_error ();
     end
     if (Recip < 1 || InW < 1 || OutW < 1 + OutSigned) begin : gen_param_error_value
       initial begin
-        $display("gap: parameter error: Recip (%0d) must be >= 1, InW >= 1, OutW >= 1 + OutSigned", Recip);
+        $display("gap: parameter error: Recip (%0d) must be >= 1, InW >= 1, OutW >= 1 + OutSigned",
+                 Recip);
         $finish;
       end
       gap_error_bad_recip_or_width u_param_error ();
@@ -201,14 +203,14 @@ module gap #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(out3_q),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last3_q),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(out3_q),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last3_q),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign in_tready_o = adv && !out_q;

@@ -16,8 +16,7 @@
 // i at bits [(i+1)*W-1 : i*W]. out tlast is x's tlast; g's tlast is not needed.
 //
 // Constants: $readmemh files with one entry per channel in channel order: ScaleFile ScaleW-bit
-// and ShiftFile ShiftW-bit two's complement hex (an empty name leaves a table uninitialized:
-// lint only).
+// and ShiftFile ShiftW-bit two's complement hex (an empty name gives an all-zero table).
 //
 // Latency and cycle model: Channels/GPar (load) + Pixels*Channels/Par (stream) cycles per frame;
 // the stream phase has 3 register stages plus the output skid buffer. (src/ir/ops/gate.ts
@@ -67,14 +66,17 @@ module gate #(
 );
 
   generate
-    if (Par < 1 || GPar < 1 || Channels % Par != 0 || Par % GPar != 0 || Pixels < 1) begin : gen_param_error_shape
+    if (Par < 1 || GPar < 1 ||
+        Channels % Par != 0 || Par % GPar != 0 || Pixels < 1) begin : gen_param_error_shape
       initial begin
-        $display("gate: parameter error: Par (%0d) must divide Channels (%0d) and GPar (%0d) divide Par", Par, Channels, GPar);
+        $display("gate: parameter error: Par (%0d) must divide Channels (%0d), GPar (%0d) Par",
+                 Par, Channels, GPar);
         $finish;
       end
       gate_error_par_must_divide_channels u_param_error ();
     end
-    if (InW < 1 || GW < 1 || ScaleW < 1 || ShiftW < 1 || OutW < 1 + OutSigned) begin : gen_param_error_width
+    if (InW < 1 || GW < 1 ||
+        ScaleW < 1 || ShiftW < 1 || OutW < 1 + OutSigned) begin : gen_param_error_width
       initial begin
         $display("gate: parameter error: widths must be >= 1 (OutW >= 1 + OutSigned)");
         $finish;
@@ -108,9 +110,14 @@ module gate #(
 
   reg [ScaleW-1:0] scale_rom [0:Channels-1];
   reg [ShiftW-1:0] shift_rom [0:Channels-1];
+  integer init_k;
   initial begin
     if (ScaleFile != "") $readmemh(ScaleFile, scale_rom);
+    else for (init_k = 0; init_k < Channels; init_k = init_k + 1)
+      scale_rom[init_k] = {ScaleW{1'b0}};
     if (ShiftFile != "") $readmemh(ShiftFile, shift_rom);
+    else for (init_k = 0; init_k < Channels; init_k = init_k + 1)
+      shift_rom[init_k] = {ShiftW{1'b0}};
   end
 
   // ---- phases ---------------------------------------------------------------------------------
@@ -215,7 +222,7 @@ module gate #(
     if (fire_x) kw1_q <= (write && grow_q == b_q) ? fill : k_mem[b_q];
   end
 
-  // ---- stream: stage 1 x and its word, stage 2 z, stage 3 y ---------------------------------------
+  // ---- stream: stage 1 x and its word, stage 2 z, stage 3 y -------------------------------------
   reg [2:0] v_q;
   reg [2:0] last_q;
   always @(posedge clk_i) begin
@@ -272,14 +279,14 @@ module gate #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(v_q[2]),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last_q[2]),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(v_q[2]),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last_q[2]),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign g_tready_o = adv && !stream_q;

@@ -17,8 +17,8 @@
 //
 // Parameter constraints: those of pool_line.v (2 <= Kernel <= 2*Stride, Pad < Stride).
 //
-// Latency and cycle model: one input beat per cycle; about 6 cycles of latency plus two skid
-// buffers.
+// Latency and cycle model: one input beat per cycle (src/ir/ops: the input beats); two pool_line
+// passes in series, each 2 register stages plus a skid buffer.
 `default_nettype none
 
 module maxpool #(

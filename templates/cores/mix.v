@@ -11,7 +11,7 @@
 // depends on b_tvalid_i and vice versa, never on a ready). out tlast is a's tlast.
 //
 // Constants: a $readmemh file with one lambda code per channel in channel order, LambdaW-bit two's
-// complement hex (an empty file name leaves the table uninitialized: lint only).
+// complement hex (an empty file name gives an all-zero table).
 //
 // Latency and cycle model: one beat per cycle; 3 register stages plus the output skid buffer.
 `default_nettype none
@@ -55,16 +55,18 @@ module mix #(
 );
 
   generate
-    if (Par < 1 || Channels % Par != 0 || AW < 1 || BW < 1 || OutW < 1 + OutSigned) begin : gen_param_error
+    if (Par < 1 || Channels % Par != 0 ||
+        AW < 1 || BW < 1 || OutW < 1 + OutSigned) begin : gen_param_error
       initial begin
-        $display("mix: parameter error: Par must divide Channels, AW, BW >= 1 and OutW >= 1 + OutSigned");
+        $display("mix: parameter error: Par must divide Channels; AW, BW >= 1; OutW > OutSigned");
         $finish;
       end
       mix_error_bad_shape_or_widths u_param_error ();
     end
     if (LambdaW < 2 || LambdaFrac < 0 || LambdaFrac > 62) begin : gen_param_error_lambda
       initial begin
-        $display("mix: parameter error: LambdaW (%0d) must be >= 2 and 0 <= LambdaFrac (%0d) <= 62", LambdaW, LambdaFrac);
+        $display("mix: parameter error: LambdaW (%0d) must be >= 2 and 0 <= LambdaFrac (%0d) <= 62",
+                 LambdaW, LambdaFrac);
         $finish;
       end
       mix_error_bad_lambda_format u_param_error ();
@@ -76,7 +78,8 @@ module mix #(
   localparam integer F  = (AFrac > BFrac) ? AFrac : BFrac;  // common fraction bits
   localparam integer SA = F - AFrac;                          // left shift aligning a
   localparam integer SB = F - BFrac;                          // left shift aligning b
-  localparam integer LW1 = (LambdaFrac + 2 > LambdaW + 1) ? LambdaFrac + 2 : LambdaW + 1;  // 2^LF - L
+  // width of 2^LF - L
+  localparam integer LW1 = (LambdaFrac + 2 > LambdaW + 1) ? LambdaFrac + 2 : LambdaW + 1;
   localparam integer AAW = XA + SA + 1;                       // a' (one spare bit)
   localparam integer ABW = XB + SB + 1;                       // b' (one spare bit)
   localparam integer QA = LambdaW + AAW;                      // L * a'
@@ -91,8 +94,11 @@ module mix #(
   localparam [LW1-1:0] One      = {{(LW1 - 1){1'b0}}, 1'b1} << LambdaFrac;
 
   reg [LambdaW-1:0] lambda_rom [0:Channels-1];
+  integer init_k;
   initial begin
     if (LambdaFile != "") $readmemh(LambdaFile, lambda_rom);
+    else for (init_k = 0; init_k < Channels; init_k = init_k + 1)
+      lambda_rom[init_k] = {LambdaW{1'b0}};
   end
 
   // ---- join and pipeline control ------------------------------------------------------------
@@ -186,14 +192,14 @@ module mix #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(valid_q[2]),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last_q[2]),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(valid_q[2]),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last_q[2]),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign a_tready_o = adv && b_tvalid_i;

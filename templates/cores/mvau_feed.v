@@ -11,6 +11,8 @@
 // Weight stream w (WeightFile == ""): one WordW = PE*SIMD*WElemW-bit word per step, in step
 // order (address nf*SF + sf), repeated for every pixel; w_tlast_i is ignored.
 // Weight ROM (WeightFile != ""): $readmemh file of NF*SF words of WordW bits, word nf*SF + sf.
+// RomStyle "block" puts it in block RAM (Yosys would otherwise turn a shallow, wide ROM into
+// LUTs: about two LUT6 per word bit); "auto" leaves the choice to the synthesis tool.
 // Word layout: lane p (output channel nf*PE + p) at [(p+1)*SIMD*WElemW-1 : p*SIMD*WElemW];
 // element j of a lane (input index sf*SIMD + j) at [(j+1)*WElemW-1 : j*WElemW] inside it.
 //
@@ -32,7 +34,8 @@ module mvau_feed #(
   parameter integer SIMD       = 8,   // input elements per step (divides MW)
   parameter integer ElemW      = 1,   // bits per input element
   parameter integer WElemW     = 1,   // bits per weight element
-  parameter         WeightFile = ""   // $readmemh weight file; "" = weights from the w stream
+  parameter         WeightFile = "",  // $readmemh weight file; "" = weights from the w stream
+  parameter [8*8-1:0] RomStyle = "block"  // weight ROM: "block" (block RAM) or "auto" (Yosys picks)
 ) (
   input  wire                               clk_i,         // clock, rising edge
   input  wire                               rst_ni,        // synchronous reset, active low
@@ -72,11 +75,14 @@ module mvau_feed #(
   localparam integer LastSfI = SF - 1;
   localparam integer LastNfI = NF - 1;
   localparam integer LastAdI = Words - 1;
+  localparam [8*8-1:0] StyleBlock = "block";
+  localparam [8*8-1:0] StyleAuto  = "auto";
 
   generate
-    if (SIMD < 1 || PE < 1 || MW < 1 || MH < 1 || ElemW < 1 || WElemW < 1 || (MW % SIMD) != 0 || (MH % PE) != 0) begin : gen_param_error
+    if (SIMD < 1 || PE < 1 || MW < 1 || MH < 1 || ElemW < 1 || WElemW < 1 || (MW % SIMD) != 0 || (MH % PE) != 0
+        || (RomStyle != StyleBlock && RomStyle != StyleAuto)) begin : gen_param_error
       initial begin
-        $display("mvau_feed: parameter error: need MW %% SIMD == 0 (MW %0d, SIMD %0d), MH %% PE == 0 (MH %0d, PE %0d), widths >= 1",
+        $display("mvau_feed: parameter error: need MW %% SIMD == 0 (MW %0d, SIMD %0d), MH %% PE == 0 (MH %0d, PE %0d), widths >= 1, RomStyle \"block\" or \"auto\"",
                  MW, SIMD, MH, PE);
         $finish;
       end
@@ -161,7 +167,14 @@ module mvau_feed #(
     end
 
     // weight word: ROM (synchronous read, block-RAM friendly) or stream
-    if (HasRom != 0) begin : gen_rom
+    if (HasRom != 0 && RomStyle == StyleBlock) begin : gen_rom
+      (* rom_style = "block" *) reg [WordW-1:0] rom_q [0:Words-1];
+      initial $readmemh(WeightFile, rom_q);
+      always @(posedge clk_i) begin
+        if (fire) wgt_q <= rom_q[addr_q];
+      end
+      wire unused_w = w_tvalid_i ^ w_tlast_i ^ (^w_tdata_i);
+    end else if (HasRom != 0) begin : gen_rom_auto
       reg [WordW-1:0] rom_q [0:Words-1];
       initial $readmemh(WeightFile, rom_q);
       always @(posedge clk_i) begin

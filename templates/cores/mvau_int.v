@@ -39,7 +39,8 @@ module mvau_int #(
   parameter integer   AccW       = InW + WeightW + $clog2(MW),        // accumulator bits (signed)
   parameter           WeightFile = "",                                // $readmemh weights; "" = stream
   parameter [8*8-1:0] OutMode    = "acc",                             // "acc" or "thresh"
-  parameter           ThreshFile = ""                                 // thresholds (OutMode "thresh")
+  parameter           ThreshFile = "",                                // thresholds (OutMode "thresh")
+  parameter [8*8-1:0] RomStyle   = "block"                            // weight ROM: "block" RAM or "auto"
 ) (
   input  wire                        clk_i,         // clock, rising edge
   input  wire                        rst_ni,        // synchronous reset, active low
@@ -94,7 +95,8 @@ module mvau_int #(
     .SIMD      (SIMD),
     .ElemW     (InW),
     .WElemW    (WeightW),
-    .WeightFile(WeightFile)
+    .WeightFile(WeightFile),
+    .RomStyle  (RomStyle)
   ) u_feed (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),

@@ -137,14 +137,14 @@ module mvau_out #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(res_valid_q),
-    .s_tready_o(skid_ready),
-    .s_tdata_i (res_data),
-    .s_tlast_i (res_tlast_q),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(res_valid_q),
+    .in_tready_o(skid_ready),
+    .in_tdata_i (res_data),
+    .in_tlast_i (res_tlast_q),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
 endmodule

@@ -41,7 +41,8 @@ module mvau_xnor #(
   parameter           WeightFile = "",                  // $readmemh weights; "" = weight stream
   parameter [8*8-1:0] OutMode    = "acc",               // "acc" or "thresh"
   parameter           ThreshFile = "",                  // $readmemh thresholds (OutMode "thresh")
-  parameter integer   PopStages  = 1                    // pipeline stages of the popcount trees
+  parameter integer   PopStages  = 1,                   // pipeline stages of the popcount trees
+  parameter [8*8-1:0] RomStyle   = "block"              // weight ROM: "block" RAM or "auto"
 ) (
   input  wire                      clk_i,         // clock, rising edge
   input  wire                      rst_ni,        // synchronous reset, active low
@@ -96,7 +97,8 @@ module mvau_xnor #(
     .SIMD      (SIMD),
     .ElemW     (1),
     .WElemW    (1),
-    .WeightFile(WeightFile)
+    .WeightFile(WeightFile),
+    .RomStyle  (RomStyle)
   ) u_feed (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),

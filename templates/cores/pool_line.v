@@ -18,9 +18,9 @@
 // [(i+1)*W-1 : i*W]. The frame position comes from counters; in tlast is not needed, out tlast
 // marks the frame's last output beat.
 //
-// Parameter constraints: 2 <= Kernel <= 2*Stride and Pad < Stride (an input position is in at most two
-// windows and at most one window ends per beat; true for 3x3/2/1 and 2x2/2/0), Pad < Kernel,
-// Outs >= 1, Op = 0: OutW = InW; Op = 1: OutW >= InW + clog2(Kernel).
+// Parameter constraints: 2 <= Kernel <= 2*Stride and Pad < Stride (an input position is in at
+// most two windows and at most one window ends per beat; true for 3x3/2/1 and 2x2/2/0),
+// Pad < Kernel, Outs >= 1, Op = 0: OutW = InW; Op = 1: OutW >= InW + clog2(Kernel).
 //
 // Latency and cycle model: one input beat per cycle; 2 register stages plus the output skid buffer.
 `default_nettype none
@@ -28,7 +28,7 @@
 module pool_line #(
   parameter integer Par       = 1,   // lanes per beat
   parameter integer InW       = 16,  // input code width
-  parameter integer InSigned  = 1,   // 1: codes are two's complement (max compares signed); 0: unsigned
+  parameter integer InSigned  = 1,   // 1: two's complement codes (signed max); 0: unsigned
   parameter integer OutW      = 16,  // output code width
   parameter integer Op        = 0,   // 0: max; 1: sum
   parameter integer Kernel    = 3,   // window length in positions
@@ -58,18 +58,20 @@ module pool_line #(
   localparam integer KS   = Kernel - 1;                                  // slots
 
   generate
-    if (Par < 1 || Items < 1 || Positions < 1 || Seqs < 1 || Kernel < 2 || Stride < 1 || Pad < 0 ||
-        Kernel > 2 * Stride || Pad >= Stride || Pad >= Kernel || Positions + 2 * Pad < Kernel) begin : gen_param_error_window
+    if (Par < 1 || Items < 1 || Positions < 1 || Seqs < 1 || Kernel < 2 || Stride < 1 ||
+        Pad < 0 || Kernel > 2 * Stride || Pad >= Stride || Pad >= Kernel ||
+        Positions + 2 * Pad < Kernel) begin : gen_param_error_window
       initial begin
-        $display("pool_line: parameter error: need 2 <= Kernel <= 2*Stride, Pad < Stride, Pad < Kernel, a full window (K%0d S%0d P%0d N%0d)",
-                 Kernel, Stride, Pad, Positions);
+        $display("pool_line: parameter error: Kernel %0d, Stride %0d, Pad %0d, Positions %0d %s",
+                 Kernel, Stride, Pad, Positions, "(2 <= K <= 2S, P < S, P < K, one full window)");
         $finish;
       end
       pool_line_error_unsupported_window u_param_error ();
     end
-    if (InW < 1 || (Op == 0 && OutW != InW) || (Op == 1 && OutW < InW + $clog2(Kernel)) || Op < 0 || Op > 1) begin : gen_param_error_width
+    if (InW < 1 || (Op == 0 && OutW != InW) ||
+        (Op == 1 && OutW < InW + $clog2(Kernel)) || Op < 0 || Op > 1) begin : gen_param_error_width
       initial begin
-        $display("pool_line: parameter error: Op 0 (max) needs OutW = InW, Op 1 (sum) OutW >= InW + clog2(Kernel)");
+        $display("pool_line: parameter error: need OutW = InW (Op 0), >= InW+clog2(Kernel) (Op 1)");
         $finish;
       end
       pool_line_error_bad_widths u_param_error ();
@@ -253,14 +255,14 @@ module pool_line #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(valid2_q),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last2_q),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(valid2_q),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last2_q),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign in_tready_o = adv;

@@ -38,9 +38,9 @@ module popcount_node #(
   output wire [$clog2(Width+1)-1:0] cnt_o   // number of counted ones
 );
 
-  localparam integer LeafN     = (Xnor != 0) ? 3 : 6;             // bits (pairs) per leaf
-  localparam integer Leaves    = (Width + LeafN - 1) / LeafN;     // leaves under this node
-  localparam integer CntW      = $clog2(Width + 1);
+  localparam integer LeafN  = (Xnor != 0) ? 3 : 6;          // bits (pairs) per leaf
+  localparam integer Leaves = (Width + LeafN - 1) / LeafN;  // leaves under this node
+  localparam integer CntW   = $clog2(Width + 1);
 
   generate
     if (Width < 1 || (Xnor != 0 && Xnor != 1) || Level < 0 || Leaves > Span || (Level == 0 && Span != 1)) begin : gen_param_error
@@ -73,17 +73,17 @@ module popcount_node #(
       assign cnt_d = sum[CntW-1:0];
       wire unused_sum_hi = ^sum[3:CntW];
     end else begin : gen_node
-      localparam integer Cap = Span / 5;                    // leaves per child at most
-      localparam integer K   = (Leaves + Cap - 1) / Cap;  // children, 1..5
-      localparam integer MaxW = Cap * LeafN;           // widest child, in bits
-      localparam integer CW  = $clog2(((MaxW < Width) ? MaxW : Width) + 1);  // child count width
+      localparam integer Cap  = Span / 5;                   // leaves per child at most
+      localparam integer K    = (Leaves + Cap - 1) / Cap;   // children, 1..5
+      localparam integer MaxW = Cap * LeafN;                // widest child, in bits
+      localparam integer CW   = $clog2(((MaxW < Width) ? MaxW : Width) + 1);  // child count width
 
       wire [K*CW-1:0] child_cnt;  // child counts, CW bits each, child j at [j*CW +: CW]
 
       genvar j;
       for (j = 0; j < K; j = j + 1) begin : gen_child
-        localparam integer Lo  = j * Cap * LeafN;         // first bit of child j
-        localparam integer HiU = (j + 1) * Cap * LeafN;   // one past its last bit
+        localparam integer Lo  = j * Cap * LeafN;        // first bit of child j
+        localparam integer HiU = (j + 1) * Cap * LeafN;  // one past its last bit
         localparam integer Hi  = (HiU < Width) ? HiU : Width;
         localparam integer CWj = $clog2(Hi - Lo + 1);
         wire [CWj-1:0] cnt;

@@ -103,15 +103,17 @@ module popcount_tree #(
 
   generate
     if (Extra > 0) begin : gen_delay
-      reg [CntW-1:0] delay_q [0:Extra-1];
-      integer d;
-      always @(posedge clk_i) begin
-        if (en_i) begin
-          delay_q[0] <= root_cnt;
-          for (d = 1; d < Extra; d = d + 1) delay_q[d] <= delay_q[d-1];
+      wire [(Extra+1)*CntW-1:0] chain;  // delay stage s output at [(s+1)*CntW +: CntW]
+      assign chain[CntW-1:0] = root_cnt;
+      genvar s;
+      for (s = 0; s < Extra; s = s + 1) begin : gen_stage
+        reg [CntW-1:0] cnt_q;
+        always @(posedge clk_i) begin
+          if (en_i) cnt_q <= chain[s*CntW +: CntW];
         end
+        assign chain[(s+1)*CntW +: CntW] = cnt_q;
       end
-      assign cnt_o = delay_q[Extra-1];
+      assign cnt_o = chain[Extra*CntW +: CntW];
     end else begin : gen_nodelay
       assign cnt_o = root_cnt;
     end

@@ -14,7 +14,7 @@ module requant #(
   parameter integer InSigned  = 1,   // 1: input is two's complement; 0: unsigned
   parameter integer OutW      = 16,  // output code width in bits
   parameter integer OutSigned = 1,   // 1: output is two's complement; 0: unsigned
-  parameter integer Shift     = 0    // fraction bits removed (> 0: round right shift; <= 0: left shift)
+  parameter integer Shift     = 0    // fraction bits removed (> 0: round right; <= 0: shift left)
 ) (
   input  wire [InW-1:0]  x_i,  // input code
   output wire [OutW-1:0] y_o   // saturate(shiftRound(x_i, Shift)) in the output format

@@ -10,7 +10,7 @@
 // [(i+1)*W-1 : i*W]; tlast passes through with its beat.
 //
 // Table: a $readmemh file of 2^InW entries of OutW bits (hex), entry k for code minCode + k
-// (an empty file name leaves the table uninitialized: lint only). Par lanes read it in parallel.
+// (an empty file name gives an all-zero table). Par lanes read it in parallel.
 //
 // Latency and cycle model: one beat per cycle; one register stage (the synchronous table read)
 // plus the output skid buffer.
@@ -50,8 +50,10 @@ module sigmoid_lut #(
   endgenerate
 
   reg [OutW-1:0] lut [0:(1 << InW) - 1];
+  integer init_k;
   initial begin
     if (LutFile != "") $readmemh(LutFile, lut);
+    else for (init_k = 0; init_k < (1 << InW); init_k = init_k + 1) lut[init_k] = {OutW{1'b0}};
   end
 
   wire adv;  // the skid buffer takes a beat (registered)
@@ -93,14 +95,14 @@ module sigmoid_lut #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(valid_q),
-    .s_tready_o(adv),
-    .s_tdata_i (y),
-    .s_tlast_i (last_q),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(valid_q),
+    .in_tready_o(adv),
+    .in_tdata_i (y),
+    .in_tlast_i (last_q),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
   assign in_tready_o = adv;

@@ -1,16 +1,16 @@
 // skid_buffer: a full-throughput two-entry register slice for an AXI4-Stream style stream.
 //
 // What it computes: m = s, beat for beat (data and tlast unchanged, order kept).
-// Why: s_tready_o is a register, so no combinational path runs from m_tready_i to s_tready_o,
-// and m_tvalid_o/m_tdata_o/m_tlast_o are registers, so none runs from s_* to m_* either.
+// Why: in_tready_o is a register, so no combinational path runs from out_tready_i to in_tready_o,
+// and out_tvalid_o/out_tdata_o/out_tlast_o are registers, so none runs from s_* to m_* either.
 // Chains of cores stay timing-clean when every core ends in one of these.
 //
 // Streams: s (input) and m (output): tvalid, tready, tdata [DataW-1:0], tlast. A beat moves when
 // tvalid && tready. A presented m beat is held unchanged until taken.
 //
-// Latency and cycle model: one cycle from s to m. One beat per cycle when m_tready_i stays high;
+// Latency and cycle model: one cycle from s to m. One beat per cycle when out_tready_i stays high;
 // under back-pressure it holds up to two beats (output register + skid register), so the
-// upstream sees s_tready_o fall one cycle after m_tready_i falls, without losing the beat in
+// upstream sees in_tready_o fall one cycle after out_tready_i falls, without losing the beat in
 // flight.
 //
 // Parameter constraints: DataW >= 1.
@@ -23,16 +23,16 @@ module skid_buffer #(
   input  wire             rst_ni,      // synchronous reset, active low
 
   // input stream
-  input  wire             s_tvalid_i,  // input beat valid
-  output wire             s_tready_o,  // buffer accepts a beat (registered)
-  input  wire [DataW-1:0] s_tdata_i,   // input beat
-  input  wire             s_tlast_i,   // last beat of a frame
+  input  wire             in_tvalid_i,  // input beat valid
+  output wire             in_tready_o,  // buffer accepts a beat (registered)
+  input  wire [DataW-1:0] in_tdata_i,   // input beat
+  input  wire             in_tlast_i,   // last beat of a frame
 
   // output stream
-  output wire             m_tvalid_o,  // output beat valid (registered)
-  input  wire             m_tready_i,  // downstream takes the beat
-  output wire [DataW-1:0] m_tdata_o,   // output beat (registered)
-  output wire             m_tlast_o    // last beat of a frame (registered)
+  output wire             out_tvalid_o,  // output beat valid (registered)
+  input  wire             out_tready_i,  // downstream takes the beat
+  output wire [DataW-1:0] out_tdata_o,   // output beat (registered)
+  output wire             out_tlast_o    // last beat of a frame (registered)
 );
 
   generate
@@ -54,8 +54,8 @@ module skid_buffer #(
   reg [DataW-1:0] skid_data_q;
   reg             skid_last_q;
 
-  wire in_fire  = s_tvalid_i && !skid_valid_q;
-  wire out_free = !out_valid_q || m_tready_i;
+  wire in_fire  = in_tvalid_i && !skid_valid_q;
+  wire out_free = !out_valid_q || out_tready_i;
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -77,19 +77,19 @@ module skid_buffer #(
         out_data_q <= skid_data_q;
         out_last_q <= skid_last_q;
       end else if (in_fire) begin
-        out_data_q <= s_tdata_i;
-        out_last_q <= s_tlast_i;
+        out_data_q <= in_tdata_i;
+        out_last_q <= in_tlast_i;
       end
     end else if (in_fire) begin
-      skid_data_q <= s_tdata_i;
-      skid_last_q <= s_tlast_i;
+      skid_data_q <= in_tdata_i;
+      skid_last_q <= in_tlast_i;
     end
   end
 
-  assign s_tready_o = !skid_valid_q;
-  assign m_tvalid_o = out_valid_q;
-  assign m_tdata_o  = out_data_q;
-  assign m_tlast_o  = out_last_q;
+  assign in_tready_o = !skid_valid_q;
+  assign out_tvalid_o = out_valid_q;
+  assign out_tdata_o  = out_data_q;
+  assign out_tlast_o  = out_last_q;
 
 endmodule
 

@@ -294,14 +294,14 @@ module sliding_window #(
   ) u_out_skid (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
-    .s_tvalid_i(s1_valid_q),
-    .s_tready_o(skid_ready),
-    .s_tdata_i ({s1_pad_q, s1_pad_q ? {DW{1'b0}} : rdata_q}),
-    .s_tlast_i (s1_last_q),
-    .m_tvalid_o(out_tvalid_o),
-    .m_tready_i(out_tready_i),
-    .m_tdata_o (out_tdata_o),
-    .m_tlast_o (out_tlast_o)
+    .in_tvalid_i(s1_valid_q),
+    .in_tready_o(skid_ready),
+    .in_tdata_i ({s1_pad_q, s1_pad_q ? {DW{1'b0}} : rdata_q}),
+    .in_tlast_i (s1_last_q),
+    .out_tvalid_o(out_tvalid_o),
+    .out_tready_i(out_tready_i),
+    .out_tdata_o (out_tdata_o),
+    .out_tlast_o (out_tlast_o)
   );
 
 endmodule

@@ -7,7 +7,7 @@
 // Streams: s (input) and m (output): tvalid, tready, tdata [DataW-1:0], tlast.
 //
 // Capacity: Depth beats in the RAM plus one in the output register, so up to Depth + 1 beats;
-// count_o says how many are held. s_tready_o and every m_* output are registers: no
+// count_o says how many are held. in_tready_o and every m_* output are registers: no
 // combinational path crosses the FIFO in either direction.
 //
 // Latency and cycle model: a beat written into an empty FIFO is presented on m two cycles later.
@@ -24,16 +24,16 @@ module stream_fifo #(
   input  wire                       rst_ni,      // synchronous reset, active low (empties the FIFO)
 
   // input stream
-  input  wire                       s_tvalid_i,  // input beat valid
-  output wire                       s_tready_o,  // FIFO has room (registered)
-  input  wire [DataW-1:0]           s_tdata_i,   // input beat
-  input  wire                       s_tlast_i,   // last beat of a frame
+  input  wire                       in_tvalid_i,  // input beat valid
+  output wire                       in_tready_o,  // FIFO has room (registered)
+  input  wire [DataW-1:0]           in_tdata_i,   // input beat
+  input  wire                       in_tlast_i,   // last beat of a frame
 
   // output stream
-  output wire                       m_tvalid_o,  // output beat valid (registered)
-  input  wire                       m_tready_i,  // downstream takes the beat
-  output wire [DataW-1:0]           m_tdata_o,   // output beat (registered)
-  output wire                       m_tlast_o,   // last beat of a frame (registered)
+  output wire                       out_tvalid_o,  // output beat valid (registered)
+  input  wire                       out_tready_i,  // downstream takes the beat
+  output wire [DataW-1:0]           out_tdata_o,   // output beat (registered)
+  output wire                       out_tlast_o,   // last beat of a frame (registered)
 
   // status
   output wire [$clog2(Depth+2)-1:0] count_o      // beats held (RAM + output register)
@@ -63,12 +63,12 @@ module stream_fifo #(
   reg               out_valid_q;        // output register holds a beat
   reg [DataW:0]     out_q;              // output register: {tlast, tdata}
 
-  wire wr_en = s_tvalid_i && (ram_count_q != full_count);
+  wire wr_en = in_tvalid_i && (ram_count_q != full_count);
   // move a beat from the RAM into the output register when that register is free or emptying
-  wire rd_en = (ram_count_q != {CountW{1'b0}}) && (!out_valid_q || m_tready_i);
+  wire rd_en = (ram_count_q != {CountW{1'b0}}) && (!out_valid_q || out_tready_i);
 
   always @(posedge clk_i) begin
-    if (wr_en) mem_q[wr_ptr_q] <= {s_tlast_i, s_tdata_i};
+    if (wr_en) mem_q[wr_ptr_q] <= {in_tlast_i, in_tdata_i};
   end
 
   always @(posedge clk_i) begin
@@ -87,14 +87,14 @@ module stream_fifo #(
       if (wr_en && !rd_en)      ram_count_q <= ram_count_q + 1'b1;
       else if (!wr_en && rd_en) ram_count_q <= ram_count_q - 1'b1;
       if (rd_en)           out_valid_q <= 1'b1;
-      else if (m_tready_i) out_valid_q <= 1'b0;
+      else if (out_tready_i) out_valid_q <= 1'b0;
     end
   end
 
-  assign s_tready_o = (ram_count_q != full_count);
-  assign m_tvalid_o = out_valid_q;
-  assign m_tdata_o  = out_q[DataW-1:0];
-  assign m_tlast_o  = out_q[DataW];
+  assign in_tready_o = (ram_count_q != full_count);
+  assign out_tvalid_o = out_valid_q;
+  assign out_tdata_o  = out_q[DataW-1:0];
+  assign out_tlast_o  = out_q[DataW];
   assign count_o    = ram_count_q + {{(CountW - 1){1'b0}}, out_valid_q};
 
 endmodule

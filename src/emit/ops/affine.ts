@@ -25,6 +25,7 @@ export const affine: OpBinding<'affine'> = (n, ins) => {
       SlopeW: slopeW,
       SlopeFrac: qa.slopeFrac,
       OutW: fo.width,
+      OutSigned: flag(fo.signed),
       OutFrac: fo.frac,
     },
     mems: [

@@ -11,6 +11,9 @@ import { add, mul } from './eltwise.js';
 import { concat } from './concat.js';
 import { fifo, fork } from './plumbing.js';
 import { sigmoid } from './sigmoid.js';
+import { mvau } from './mvau.js';
+import { threshold } from './threshold.js';
+import { window } from './window.js';
 
 const pending = (kind: string) => (): never => {
   throw new Error(`internal: no core bound for '${kind}' yet`);
@@ -25,10 +28,10 @@ export const BINDINGS: { readonly [K in OpKind]: OpBinding<K> } = {
   sign: () => notEmittable('sign'),
   batchnorm: () => notEmittable('batchnorm'),
   prelu: () => notEmittable('prelu'),
-  threshold: pending('threshold'),
+  threshold,
   affine,
-  window: pending('window'),
-  mvau: pending('mvau'),
+  window,
+  mvau,
   avgpool: pending('avgpool'),
   maxpool: pending('maxpool'),
   gap: pending('gap'),

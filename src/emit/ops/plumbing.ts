@@ -6,13 +6,13 @@ import type { OpBinding } from '../types.js';
 export const fork: OpBinding<'fork'> = (n, _ins, ctx) => ({
   module: 'stream_fork',
   params: { N: consumers(ctx.graph).get(n.id)!.length, DataW: dataWidth(n) },
-  inputs: ['s'],
-  output: 'm',
+  inputs: ['in'],
+  output: 'out',
 });
 
 export const fifo: OpBinding<'fifo'> = (n) => ({
   module: 'stream_fifo',
   params: { DataW: dataWidth(n), Depth: n.depth },
-  inputs: ['s'],
-  output: 'm',
+  inputs: ['in'],
+  output: 'out',
 });

@@ -1,0 +1,63 @@
+/** mvau -> templates/cores/mvau_xnor.v (binary) or mvau_int.v (multi-bit); weights in a ROM file. */
+import type { Vec } from '../../ir/graph.js';
+import type { OpBinding } from '../types.js';
+import { fmt, memStem, q } from './common.js';
+
+/**
+ * ROM words in the cores' layout: word nf*SF + sf; lane p (output channel nf*PE + p) at bits
+ * [(p+1)*SIMD*W-1 : p*SIMD*W]; element j of a lane (column sf*SIMD + j) at [(j+1)*W-1 : j*W].
+ */
+export function weightWords(rows: number, cols: number, pe: number, simd: number, w: number, value: (r: number, c: number) => bigint): string[] {
+  const nf = rows / pe;
+  const sf = cols / simd;
+  const digits = Math.ceil((pe * simd * w) / 4);
+  const out: string[] = [];
+  for (let f = 0; f < nf; f++)
+    for (let s = 0; s < sf; s++) {
+      let word = 0n;
+      for (let p = 0; p < pe; p++)
+        for (let j = 0; j < simd; j++) word |= value(f * pe + p, s * simd + j) << BigInt((p * simd + j) * w);
+      out.push(word.toString(16).padStart(digits, '0'));
+    }
+  return out;
+}
+
+const twos = (v: number, w: number): bigint => {
+  const m = 1n << BigInt(w);
+  return ((BigInt(v) % m) + m) % m;
+};
+
+export const mvau: OpBinding<'mvau'> = (n, ins) => {
+  const acc = fmt(n).width;
+  const stem = memStem(n);
+  const common = { MW: n.cols, MH: n.rows, PE: n.pe, SIMD: n.simd, AccW: acc };
+  if (n.mode === 'xnor') {
+    const wt: Vec = n.weight;
+    const words = weightWords(n.rows, n.cols, n.pe, n.simd, 1, (r, c) => (wt[r * n.cols + c]! < 0 ? 0n : 1n));
+    return {
+      module: 'mvau_xnor',
+      params: common,
+      mems: [{ param: 'WeightFile', file: `${stem}_w.mem`, words }],
+      inputs: ['in'],
+      output: 'out',
+      padFlag: [true],
+      ties: { w_tvalid_i: "1'b0", w_tdata_i: `{${n.pe * n.simd}{1'b0}}`, w_tlast_i: "1'b0" },
+      open: [{ port: 'w_tready_o', width: 1 }],
+      uses: ['mvau_feed', 'mvau_out', 'xnor_popcount', 'popcount_tree', 'popcount_node', 'keep_add', 'delay_line', 'skid_buffer'],
+    };
+  }
+  const qm = q(n);
+  const ww = qm.wFmt.width;
+  const words = weightWords(n.rows, n.cols, n.pe, n.simd, ww, (r, c) => twos(qm.w[r * n.cols + c]!, ww));
+  return {
+    module: 'mvau_int',
+    params: { ...common, InW: fmt(ins[0]!).width, WeightW: ww },
+    mems: [{ param: 'WeightFile', file: `${stem}_w.mem`, words }],
+    inputs: ['in'],
+    output: 'out',
+    padFlag: [true],
+    ties: { w_tvalid_i: "1'b0", w_tdata_i: `{${n.pe * n.simd * ww}{1'b0}}`, w_tlast_i: "1'b0" },
+    open: [{ port: 'w_tready_o', width: 1 }],
+    uses: ['mvau_feed', 'mvau_out', 'delay_line', 'skid_buffer'],
+  };
+};

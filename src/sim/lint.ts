@@ -64,6 +64,11 @@ export interface LintOptions {
   readonly timeoutMs?: number;
   /** Yosys engine for {@link lintYosys}; default `auto`. */
   readonly yosysEngine?: YosysEngineChoice;
+  /**
+   * Data files the sources read at elaboration ($readmemh), as path-as-written -> contents.
+   * Yosys reads them while elaborating, so they are placed beside the sources it runs on.
+   */
+  readonly dataFiles?: Readonly<Record<string, string>>;
 }
 
 /** The combined verdict of {@link lintAll}. */
@@ -245,6 +250,7 @@ export async function lintYosys(files: readonly string[], top: string, params?: 
     vfs[keys[i]!] = text;
     sources.push({ file, text });
   }
+  for (const [rel, text] of Object.entries(opts.dataFiles ?? {})) vfs[rel] = text;
   const script = [
     `read_verilog ${keys.join(' ')}`,
     ...(c.params.length ? [`chparam ${c.params.map(([k, v]) => `-set ${k} ${yosysValue(v)}`).join(' ')} ${top}`] : []),

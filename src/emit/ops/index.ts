@@ -14,10 +14,9 @@ import { sigmoid } from './sigmoid.js';
 import { mvau } from './mvau.js';
 import { threshold } from './threshold.js';
 import { window } from './window.js';
+import { avgpool, maxpool } from './pool.js';
+import { fc, gap, gate, mix } from './vector.js';
 
-const pending = (kind: string) => (): never => {
-  throw new Error(`internal: no core bound for '${kind}' yet`);
-};
 
 /** Every op kind's binding. */
 export const BINDINGS: { readonly [K in OpKind]: OpBinding<K> } = {
@@ -32,13 +31,13 @@ export const BINDINGS: { readonly [K in OpKind]: OpBinding<K> } = {
   affine,
   window,
   mvau,
-  avgpool: pending('avgpool'),
-  maxpool: pending('maxpool'),
-  gap: pending('gap'),
-  mix: pending('mix'),
-  fc: pending('fc'),
+  avgpool,
+  maxpool,
+  gap,
+  mix,
+  fc,
   sigmoid,
-  gate: pending('gate'),
+  gate,
   mul,
   add,
   concat,

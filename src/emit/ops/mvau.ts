@@ -7,25 +7,30 @@ import { fmt, memStem, q } from './common.js';
  * ROM words in the cores' layout: word nf*SF + sf; lane p (output channel nf*PE + p) at bits
  * [(p+1)*SIMD*W-1 : p*SIMD*W]; element j of a lane (column sf*SIMD + j) at [(j+1)*W-1 : j*W].
  */
-export function weightWords(rows: number, cols: number, pe: number, simd: number, w: number, value: (r: number, c: number) => bigint): string[] {
+export function weightWords(rows: number, cols: number, pe: number, simd: number, w: number, value: (r: number, c: number) => number): string[] {
   const nf = rows / pe;
   const sf = cols / simd;
   const digits = Math.ceil((pe * simd * w) / 4);
+  const nib = new Uint8Array(digits);
   const out: string[] = [];
   for (let f = 0; f < nf; f++)
     for (let s = 0; s < sf; s++) {
-      let word = 0n;
+      nib.fill(0);
       for (let p = 0; p < pe; p++)
-        for (let j = 0; j < simd; j++) word |= value(f * pe + p, s * simd + j) << BigInt((p * simd + j) * w);
-      out.push(word.toString(16).padStart(digits, '0'));
+        for (let j = 0; j < simd; j++) {
+          const v = value(f * pe + p, s * simd + j);
+          const base = (p * simd + j) * w;
+          for (let b = 0; b < w; b++) if ((v >>> b) & 1) nib[(base + b) >> 2]! |= 1 << ((base + b) & 3);
+        }
+      let hex = '';
+      for (let d = digits - 1; d >= 0; d--) hex += nib[d]!.toString(16);
+      out.push(hex);
     }
   return out;
 }
 
-const twos = (v: number, w: number): bigint => {
-  const m = 1n << BigInt(w);
-  return ((BigInt(v) % m) + m) % m;
-};
+/** Two's complement code of v in w bits (w <= 31), as a non-negative number. */
+export const twos = (v: number, w: number): number => (v < 0 ? v + 2 ** w : v);
 
 export const mvau: OpBinding<'mvau'> = (n, ins) => {
   const acc = fmt(n).width;
@@ -33,7 +38,7 @@ export const mvau: OpBinding<'mvau'> = (n, ins) => {
   const common = { MW: n.cols, MH: n.rows, PE: n.pe, SIMD: n.simd, AccW: acc };
   if (n.mode === 'xnor') {
     const wt: Vec = n.weight;
-    const words = weightWords(n.rows, n.cols, n.pe, n.simd, 1, (r, c) => (wt[r * n.cols + c]! < 0 ? 0n : 1n));
+    const words = weightWords(n.rows, n.cols, n.pe, n.simd, 1, (r, c) => (wt[r * n.cols + c]! < 0 ? 0 : 1));
     return {
       module: 'mvau_xnor',
       params: common,

@@ -254,6 +254,10 @@ export interface ConcatNode extends NodeBase {
 export interface ForkNode extends NodeBase {
   readonly kind: 'fork';
 }
+/** Data-width converter: the same elements regrouped from the input's `par` lanes to this node's. */
+export interface DwcNode extends NodeBase {
+  readonly kind: 'dwc';
+}
 /** Stream FIFO of `depth` beats. */
 export interface FifoNode extends NodeBase {
   readonly kind: 'fifo';
@@ -283,6 +287,7 @@ export type Node =
   | AddNode
   | ConcatNode
   | ForkNode
+  | DwcNode
   | FifoNode;
 
 export type OpKind = Node['kind'];
@@ -313,6 +318,7 @@ export const OP_KINDS: readonly OpKind[] = [
   'add',
   'concat',
   'fork',
+  'dwc',
   'fifo',
 ];
 

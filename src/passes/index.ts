@@ -11,6 +11,9 @@ import type { Tensor } from '../tensor.js';
 import type { WeightSet } from '../weights/types.js';
 import type { QuantSettings } from './quant-settings.js';
 import { quantize } from './quantize.js';
+import { autoFold, fold, type FoldConfig } from './fold.js';
+import { insertDwc } from './insert-dwc.js';
+import { sizeFifos } from './size-fifos.js';
 import { foldBnPrelu } from './fold-bn-prelu.js';
 import { foldSignThreshold } from './fold-sign-threshold.js';
 import { insertForks } from './insert-forks.js';
@@ -23,6 +26,8 @@ export interface PassContext {
   readonly calibration?: readonly Tensor[];
   /** Quantization settings for `quantize` (defaults when absent). */
   readonly quant?: QuantSettings;
+  /** Folding for `fold`: a configuration, or a cycle budget per frame for automatic folding. */
+  readonly fold?: FoldConfig | { readonly targetCycles: number };
   /** Called after each pass (for dumps and tests). */
   readonly onPass?: (name: string, g: Graph) => void;
 }
@@ -36,6 +41,12 @@ export const PASSES: Readonly<Record<string, Pass>> = {
   'fold-bn-prelu': foldBnPrelu,
   'split-conv': splitConv,
   'insert-forks': insertForks,
+  fold: (g, ctx) => {
+    const f = ctx.fold ?? { layers: {} };
+    // Folding changes lane counts; the converters it makes necessary belong to the same step.
+    return insertDwc(fold(g, 'targetCycles' in f ? autoFold(g, f.targetCycles) : f));
+  },
+  'size-fifos': sizeFifos,
   quantize: (g, ctx) =>
     quantize(g, {
       calibration: ctx.calibration ?? fail('E_QUANT', 'the quantize pass needs calibration images'),
@@ -48,6 +59,8 @@ export const PIPELINES: Readonly<Record<string, readonly string[]>> = {
   'float-hw': ['fold-sign-threshold', 'fold-bn-prelu', 'split-conv', 'insert-forks'],
   /** The integer hardware graph: what the RTL computes. */
   hw: ['fold-sign-threshold', 'fold-bn-prelu', 'split-conv', 'quantize', 'insert-forks'],
+  /** The hardware graph, folded and buffered: what `generate` emits. */
+  rtl: ['fold-sign-threshold', 'fold-bn-prelu', 'split-conv', 'quantize', 'insert-forks', 'fold', 'size-fifos'],
 };
 
 /** Runs passes in order, verifying after each. */

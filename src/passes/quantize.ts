@@ -85,6 +85,7 @@ export function quantize(g: Graph, opts: QuantizeOptions): Graph {
       case 'window':
       case 'maxpool':
       case 'fork':
+      case 'dwc':
       case 'fifo':
       case 'output':
         q = { ...n, elem: done.get(n.inputs[0]!)!.elem } as Node;

@@ -61,7 +61,10 @@ export function packStream(n: Node, codes: ArrayLike<number>, win?: WindowGeomet
   return beats;
 }
 
-/** Codes [C][H][W] from the beats of node `n`'s output stream (padding flags are dropped). */
+/**
+ * Codes [C][H][W] from the beats of node `n`'s output stream. A window beat whose padding flag is
+ * set reads as zeros (the reference's padding value; a binary lane could not say 0 otherwise).
+ */
 export function unpackStream(n: Node, beats: readonly bigint[]): Float64Array {
   const [c, h, w] = n.shape;
   const W = elemWidth(n);
@@ -74,7 +77,8 @@ export function unpackStream(n: Node, beats: readonly bigint[]): Float64Array {
     for (let x = 0; x < w; x++)
       for (let b = 0; b < blocks; b++) {
         const d = beats[k++] ?? 0n;
-        for (let i = 0; i < par; i++) out[((b * par + i) * h + y) * w + x] = laneValue(n, (d >> BigInt(i * W)) & mask, W);
+        const pad = n.kind === 'window' && (d >> BigInt(par * W)) & 1n;
+        for (let i = 0; i < par; i++) out[((b * par + i) * h + y) * w + x] = pad ? 0 : laneValue(n, (d >> BigInt(i * W)) & mask, W);
       }
   return out;
 }

@@ -42,7 +42,7 @@ export function simCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
       const c = opCase(argv.op, params, seed);
       const progress = new Progress(out);
       const t0 = Date.now();
-      const r = await simulateOp(c.node, c.inputs, c.values, { stall, seed, frames, onProgress: (m) => out.note(m) });
+      const r = await simulateOp(c.node, c.inputs, Array.from({ length: frames }, (_, k) => c.frame(k)), { stall, seed, context: c.context, onProgress: (m) => out.note(m) });
       const seconds = (Date.now() - t0) / 1000;
       void progress;
       out.result({ ...r, stall, seed, frames, seconds });

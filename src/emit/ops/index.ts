@@ -9,6 +9,7 @@ import { notEmittable } from './common.js';
 import { affine } from './affine.js';
 import { add, mul } from './eltwise.js';
 import { concat } from './concat.js';
+import { dwc } from './dwc.js';
 import { fifo, fork } from './plumbing.js';
 import { sigmoid } from './sigmoid.js';
 import { mvau } from './mvau.js';
@@ -42,5 +43,6 @@ export const BINDINGS: { readonly [K in OpKind]: OpBinding<K> } = {
   add,
   concat,
   fork,
+  dwc,
   fifo,
 };

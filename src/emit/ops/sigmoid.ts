@@ -12,5 +12,6 @@ export const sigmoid: OpBinding<'sigmoid'> = (n, ins) => {
     mems: [{ param: 'LutFile', file: `${memStem(n)}_lut.mem`, words: hexWords(q(n).lut, fo.width) }],
     inputs: ['in'],
     output: 'out',
+    uses: ['skid_buffer'],
   };
 };

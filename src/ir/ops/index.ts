@@ -8,6 +8,7 @@ import { bias } from './bias.js';
 import { concat } from './concat.js';
 import { conv } from './conv.js';
 import { fc } from './fc.js';
+import { dwc } from './dwc.js';
 import { fifo } from './fifo.js';
 import { fork } from './fork.js';
 import { gap } from './gap.js';
@@ -49,6 +50,7 @@ export const OPS: { readonly [K in OpKind]: OpInfo<K> } = {
   add,
   concat,
   fork,
+  dwc,
   fifo,
 };
 

@@ -8,6 +8,7 @@ import { bias } from './bias.js';
 import { concat } from './concat.js';
 import { conv } from './conv.js';
 import { fc } from './fc.js';
+import { dwc } from './dwc.js';
 import { fifo } from './fifo.js';
 import { fork } from './fork.js';
 import { gap } from './gap.js';
@@ -49,5 +50,6 @@ export const REF_OPS: { readonly [K in OpKind]: RefOp<K> } = {
   add,
   concat,
   fork,
+  dwc,
   fifo,
 };

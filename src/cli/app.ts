@@ -10,6 +10,7 @@ import { infoCommand } from './commands/info.js';
 import { irCommand } from './commands/ir.js';
 import { quantReportCommand } from './commands/quant-report.js';
 import { simCommand } from './commands/sim.js';
+import { generateCommand } from './commands/generate.js';
 import { runCommand } from './commands/run.js';
 import { weightsCommand } from './commands/weights.js';
 import type { CliContext } from './options.js';
@@ -34,8 +35,9 @@ function parser(args: readonly string[], ctx: CliContext) {
     .command(runCommand(ctx))
     .command(irCommand(ctx))
     .command(quantReportCommand(ctx))
+    .command(generateCommand(ctx))
     .command(simCommand(ctx))
-    .demandCommand(1, 'choose a command: info, weights, run, ir, quant-report or sim')
+    .demandCommand(1, 'choose a command: info, generate, sim, run, weights, ir or quant-report')
     .recommendCommands()
     .strict()
     .exitProcess(false)

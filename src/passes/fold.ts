@@ -22,6 +22,8 @@ export interface LayerFold {
   readonly pe: number;
   /** MVAU inputs per cycle (divides the layer's input channels). */
   readonly simd: number;
+  /** Lanes of the layer's vectors: global average pools, the SE branch, the head classifier's input. */
+  readonly vpar: number;
 }
 
 /** Folding of a whole network: per DSL layer, with a default. */
@@ -33,10 +35,16 @@ export interface FoldConfig {
 /** zod schema of a fold.json file. */
 export const FoldFileSchema = z
   .object({
-    default: z.object({ par: z.number().int().min(1), pe: z.number().int().min(1), simd: z.number().int().min(1) }).partial().strict().optional(),
-    layers: z.record(z.string(), z.object({ par: z.number().int().min(1), pe: z.number().int().min(1), simd: z.number().int().min(1) }).partial().strict()),
+    default: z.object({ par: z.number().int().min(1), pe: z.number().int().min(1), simd: z.number().int().min(1), vpar: z.number().int().min(1) }).partial().strict().optional(),
+    layers: z.record(
+      z.string(),
+      z.object({ par: z.number().int().min(1), pe: z.number().int().min(1), simd: z.number().int().min(1), vpar: z.number().int().min(1) }).partial().strict(),
+    ),
   })
   .strict();
+
+/** Fraction of the cycle budget the SE branch's FCs may take (they delay each module's gate). */
+export const SE_FRACTION = 0.1;
 
 /** Fraction of the cycle budget element-wise ops may use in automatic folding. */
 export const ELEMENTWISE_HEADROOM = 0.75;
@@ -56,7 +64,8 @@ export function divisors(n: number): number[] {
 
 function layerFold(cfg: FoldConfig, layer: string): LayerFold {
   const l = cfg.layers[layer] ?? {};
-  return { par: l.par ?? cfg.default?.par ?? 1, pe: l.pe ?? cfg.default?.pe ?? 1, simd: l.simd ?? cfg.default?.simd ?? 1 };
+  const par = l.par ?? cfg.default?.par ?? 1;
+  return { par, pe: l.pe ?? cfg.default?.pe ?? 1, simd: l.simd ?? cfg.default?.simd ?? 1, vpar: l.vpar ?? cfg.default?.vpar ?? par };
 }
 
 /** Checks a user's folding against the graph; one error naming the layer, field and rule. */
@@ -117,10 +126,15 @@ export function fold(g: Graph, cfg: FoldConfig): Graph {
         par = done.get(n.inputs[0]!)!.par;
         break;
       case 'fc':
-        par = n.layer === 'head' ? 1 : divisorAtMost(c, f.par);
+        par = n.layer === 'head' ? 1 : divisorAtMost(c, f.vpar);
+        break;
+      case 'gap':
+      case 'mix':
+      case 'sigmoid':
+        par = divisorAtMost(c, f.vpar);
         break;
       default:
-        par = vector ? divisorAtMost(c, f.par) : f.par;
+        par = vector ? divisorAtMost(c, f.vpar) : f.par;
     }
     done.set(n.id, { ...n, par } as Node);
   }
@@ -140,7 +154,7 @@ export function autoFold(g: Graph, targetCycles: number): FoldConfig {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const layers: Record<string, LayerFold> = {};
   for (const n of g.nodes) {
-    const cur = layers[n.layer] ?? { par: 1, pe: 1, simd: 1 };
+    const cur = layers[n.layer] ?? { par: 1, pe: 1, simd: 1, vpar: 1 };
     if (n.kind === 'mvau') {
       const src = byId.get(n.inputs[0]!)!;
       const cin = src.kind === 'window' ? src.shape[0] / src.kernel ** 2 : src.shape[0];
@@ -154,6 +168,19 @@ export function autoFold(g: Graph, targetCycles: number): FoldConfig {
             best = { pe, simd };
         }
       layers[n.layer] = { ...cur, ...(best ?? { pe: n.rows, simd: cin }) };
+    } else if (n.kind === 'gap') {
+      // Vector lanes: the pool must keep up with its map, and the SE branch (two small FCs that
+      // run between the end of a frame and the first gated output) must take well under a frame
+      // so the barrier FIFO's spare quarter frame covers it; the head classifier likewise.
+      const src = byId.get(n.inputs[0]!)!;
+      const c = n.shape[0];
+      const fcs = g.nodes.filter((x) => x.kind === 'fc' && x.layer === n.layer) as (Node & { kind: 'fc' })[];
+      const fcCycles = (p: number) => fcs.reduce((a, f) => a + (f.outFeatures * f.inFeatures) / ((f.layer === 'head' ? 1 : divisorAtMost(f.outFeatures, p)) * divisorAtMost(f.inFeatures, p)), 0);
+      const vpar =
+        divisors(c).find(
+          (p) => (c / p) * src.shape[1] * src.shape[2] <= ELEMENTWISE_HEADROOM * targetCycles && fcCycles(p) <= (n.layer === 'head' ? ELEMENTWISE_HEADROOM : SE_FRACTION) * targetCycles,
+        ) ?? c;
+      layers[n.layer] = { ...cur, vpar: Math.max(cur.vpar, vpar) };
     } else if (n.shape[1] * n.shape[2] > 1 && n.kind !== 'window' && n.kind !== 'threshold' && n.kind !== 'input') {
       const c = n.shape[0];
       // Element-wise ops get 25 % headroom so that the MVAUs alone set the rate: a chain of cores

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fail } from '../diag.js';
 import { CORES_DIR } from '../emit/env.js';
 import { emitTop } from '../emit/top.js';
@@ -32,6 +32,8 @@ export interface SimDesignOptions {
   readonly maxCycles?: number;
   /** Clock for the frames/s figure (MHz, default 200). */
   readonly clockMhz?: number;
+  /** Simulate this design folder's own files (`<top>.v`, `cores/`, `mem/`) instead of emitting `g` afresh. */
+  readonly dir?: string;
 }
 
 /** Per-image comparison. */
@@ -77,7 +79,8 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
   // build parameter).
   const h = createHash('sha256');
   for (const [p, t] of design.files) h.update(p).update('\0').update(t).update('\0');
-  const dir = join(DEFAULT_SIM_CACHE, '..', 'designs', `${design.top}-${h.digest('hex').slice(0, 16)}`);
+  const dir = opts.dir ? resolve(opts.dir) : join(DEFAULT_SIM_CACHE, '..', 'designs', `${design.top}-${h.digest('hex').slice(0, 16)}`);
+  const coreDir = opts.dir ? join(dir, 'cores') + '/' : CORES_DIR;
   if (!existsSync(dir)) {
     const tmp = `${dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
@@ -93,7 +96,7 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
     const t0 = Date.now();
     const built = await buildModel({
       top: design.top,
-      files: [join(dir, `${design.top}.v`), ...design.cores.map((c) => `${CORES_DIR}${c}.v`)],
+      files: [join(dir, `${design.top}.v`), ...design.cores.map((c) => `${coreDir}${c}.v`)],
       params: { MemDir: `${dir}/mem/` },
       trace: opts.wave !== undefined,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

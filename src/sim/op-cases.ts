@@ -31,11 +31,12 @@ export const OpCaseParams = z
     channels: count(4096),
     /** Channels of the second input of a concat. */
     channels2: count(4096),
+    /** Input map rows and columns. */
     height: count(256),
     width: count(256),
     /** Output lanes per beat (the input keeps the same, except for fc and gate). */
     par: count(4096),
-    /** Input lanes per beat: fc input SIMD, gate vector lanes. */
+    /** Input lanes per beat: fc input SIMD, gate vector lanes, dwc input lanes. */
     inPar: count(4096),
     /** MVAU output channels computed in parallel (= output lanes). */
     pe: count(4096),
@@ -47,6 +48,7 @@ export const OpCaseParams = z
     mode: z.enum(['xnor', 'int']),
     /** MVAU fed by a sliding window (true) or directly by a map (1x1 only). */
     window: z.boolean(),
+    /** Window / MVAU / maxpool geometry (pad defaults to kernel/2, maxpool 3/2/1). */
     kernel: count(15),
     stride: count(8),
     pad: z.number().int().min(0).max(7),
@@ -62,6 +64,7 @@ export const OpCaseParams = z
     outFormat: format,
     /** affine: with a PReLU slope. */
     slope: z.boolean(),
+    /** fc: input and output features, and a ReLU before the output rounding. */
     inFeatures: count(4096),
     outFeatures: count(4096),
     relu: z.boolean(),
@@ -72,6 +75,7 @@ export const OpCaseParams = z
   })
   .partial()
   .strict();
+/** Parameters of a case, as parsed. */
 export type OpCaseParams = z.infer<typeof OpCaseParams>;
 type P = OpCaseParams;
 type Key = keyof P;
@@ -81,6 +85,7 @@ export type FrameInputs = readonly Float64Array[];
 
 /** A ready-to-simulate case. */
 export interface OpCase {
+  /** The op under test (id `op`), with quantized parameters and its output format. */
   readonly node: Node;
   /** The node's producers, in input order. */
   readonly inputs: readonly Node[];
@@ -208,10 +213,15 @@ const CASES: Partial<Record<OpKind, (p: R, rng: Rng) => Draft>> = {
     const fx = p.inFormat;
     const c = p.channels;
     const x = source('x', [c, p.height, p.width], fix(fx), p.par);
-    // BN scale (channel 0 negative), shift within half the input range, PReLU slope (channel 1 negative)
+    // BN scale (channel 0 negative), shift within half the input range, PReLU slope (channel 1
+    // negative); channel 2 a PReLU alone (scale 1, shift 0, slope 0.25 as initialised) and
+    // channel 3 scale 0.5: few significant bits, so exact halves reach the rounding
     const scale = reals(rng, c, 0.05, 2, [0]);
     const shift = reals(rng, c, 0, 0.5 * maxMag(fx) * 2 ** -fx.frac);
     const slopeR = p.slope ? Float64Array.from(reals(rng, c, 0.02, 0.5, [Math.min(1, c - 1)])) : undefined;
+    if (c > 2) [scale[2], shift[2]] = [1, 0];
+    if (c > 2 && slopeR) slopeR[2] = 0.25;
+    if (c > 3) scale[3] = 0.5;
     const mulFmt = formatFor(maxAbs(scale), 16);
     const zFrac = fx.frac + mulFmt.frac;
     const mul = codes(scale, mulFmt.frac);
@@ -254,10 +264,12 @@ const CASES: Partial<Record<OpKind, (p: R, rng: Rng) => Draft>> = {
       if (p.channels > 1) v.fill(minCode(fin), pixels, 2 * pixels);
       return [v];
     };
+    // quantize's fin.width + ceil(log2(pixels)) is one bit short for an unsigned input
+    const sumWidth = signedBitsFor(minCode(fin) * pixels, maxCode(fin) * pixels);
     const make = (out: FixFormat): Node => {
       const r0 = 2 ** (out.frac - fin.frac) / pixels;
       const shift = 15 - Math.floor(Math.log2(r0));
-      return { kind: 'gap', ...base([x], [p.channels, 1, 1], fix(out), p.par), q: { recip: round(r0 * 2 ** shift), shift, sumWidth: fin.width + Math.ceil(Math.log2(pixels)) } };
+      return { kind: 'gap', ...base([x], [p.channels, 1, 1], fix(out), p.par), q: { recip: round(r0 * 2 ** shift), shift, sumWidth } };
     };
     return { inputs: [x], frame, calibrate: p.outWidth, make };
   },
@@ -266,7 +278,9 @@ const CASES: Partial<Record<OpKind, (p: R, rng: Rng) => Draft>> = {
     const sh: Shape3 = [p.channels, 1, 1];
     const a = source('a', sh, fix(p.inFormat), p.par);
     const b = source('b', sh, fix(p.in2Format), p.par);
-    const lambda = Float64Array.from({ length: p.channels }, () => rng.range(-0.5, 1.5));
+    // lambda in [-0.5, 1.5]; every fourth channel at 0.5 (its initial value) and the next at 0.25:
+    // few significant bits, so exact halves reach the rounding
+    const lambda = Float64Array.from({ length: p.channels }, (_, c) => (c % 4 === 0 ? 0.5 : c % 4 === 1 ? 0.25 : rng.range(-0.5, 1.5)));
     const lambdaFrac = formatFor(Math.max(...Array.from(lambda, (l) => Math.max(Math.abs(l), Math.abs(1 - l)))), 16).frac;
     const q = { lambda: codes(lambda, lambdaFrac), lambdaFrac };
     return { inputs: [a, b], frame: (r) => [streamCodes(r, a), streamCodes(r, b)], calibrate: p.outWidth, make: (out) => ({ kind: 'mix', ...base([a, b], sh, fix(out), p.par), lambda, q }) };
@@ -310,9 +324,13 @@ const CASES: Partial<Record<OpKind, (p: R, rng: Rng) => Draft>> = {
     const fg = p.in2Format;
     const x = source('x', [p.channels, p.height, p.width], fix(fx), p.par);
     const g = source('g', [p.channels, 1, 1], fix(fg), p.inPar);
-    // BN2 scale (channel 0 negative) and shift
+    // BN2 scale (channel 0 negative) and shift; channel 1 scale 1, shift 0, and its gate 0.5
+    // (sigmoid(0)) in every frame: exact halves reach the rounding
     const scaleR = reals(rng, p.channels, 0.05, 2, [0]);
     const shiftR = reals(rng, p.channels, 0, 0.5 * maxMag(fx) * 2 ** -fx.frac);
+    const half = 2 ** (fg.frac - 1);
+    const tie = p.channels > 1 && Number.isInteger(half) && half >= minCode(fg) && half <= maxCode(fg);
+    if (tie) [scaleR[1], shiftR[1]] = [1, 0];
     const scaleFrac = formatFor(maxAbs(scaleR), 16).frac;
     const scale = codes(scaleR, scaleFrac);
     const shift = codes(shiftR, fx.frac + fg.frac + scaleFrac);
@@ -322,7 +340,11 @@ const CASES: Partial<Record<OpKind, (p: R, rng: Rng) => Draft>> = {
     const q = { scale, scaleFrac, shift, prodWidth: signedBitsFor(-worst, worst) };
     return {
       inputs: [x, g],
-      frame: (r) => [streamCodes(r, x), streamCodes(r, g)],
+      frame: (r) => {
+        const gv = streamCodes(r, g);
+        if (tie) gv[1] = half;
+        return [streamCodes(r, x), gv];
+      },
       calibrate: p.outWidth,
       make: (out) => ({ kind: 'gate', ...base([x, g], x.shape, fix(out), p.par), scale: scaleR, shift: shiftR, q }),
     };
@@ -343,6 +365,11 @@ const CASES: Partial<Record<OpKind, (p: R, rng: Rng) => Draft>> = {
     // the consumers only set the fork's output count
     const uses: Node[] = Array.from({ length: p.outputs }, (_, k) => ({ kind: 'fifo', id: `use${k}`, inputs: ['op'], shape: x.shape, elem: x.elem, par: p.par, layer: 'case', depth: 2 }));
     return { inputs: [x], context: uses, frame: (r) => [streamCodes(r, x)], make: () => ({ kind: 'fork', ...base([x], x.shape, x.elem, p.par) }) };
+  },
+
+  dwc: (p) => {
+    const x = source('x', [p.channels, p.height, p.width], p.elem === 'bin' ? BIN : fix(p.inFormat), p.inPar);
+    return { inputs: [x], frame: (r) => [streamCodes(r, x)], make: () => ({ kind: 'dwc', ...base([x], x.shape, x.elem, p.par) }) };
   },
 
   fifo: (p) => {
@@ -378,6 +405,7 @@ const KEYS: Readonly<Record<string, readonly Key[]>> = {
   add: [...MAP, 'in2Format', ...CAL],
   concat: [...MAP, 'channels2', 'in2Format', ...CAL],
   fork: [...MAP, 'outputs', 'elem'],
+  dwc: [...MAP, 'inPar', 'elem'],
   fifo: [...MAP, 'depth', 'elem'],
 };
 
@@ -446,7 +474,10 @@ function coreRules(kind: OpKind, p: R): string[] {
   if (kind === 'avgpool' && (p.height < 2 || p.width < 2)) e.push('avgpool needs a map of at least 2x2');
   if (!['window', 'mvau', 'fc', 'concat'].includes(kind) && p.channels % p.par !== 0) e.push(`par ${p.par} must divide channels ${p.channels}`);
   if (kind === 'gate' && p.par % p.inPar !== 0) e.push(`inPar ${p.inPar} (gate vector lanes) must divide par ${p.par}`);
+  if (kind === 'dwc' && p.channels % p.inPar !== 0) e.push(`inPar ${p.inPar} must divide channels ${p.channels}`);
   if (kind === 'fc' && p.inFeatures % p.inPar !== 0) e.push(`inPar ${p.inPar} must divide inFeatures ${p.inFeatures}`);
+  const core = kind === 'threshold' ? 'threshold' : kind === 'mvau' && p.mode === 'int' ? 'mvau_int' : undefined;
+  if (core && !p.inFormat.signed) e.push(`the ${core} core reads signed input codes; an unsigned input format (${p.inFormat.width} bits) is not supported`);
   if (kind === 'sigmoid' && p.inFormat.width > 14) e.push(`the sigmoid table of a ${p.inFormat.width}-bit input is too large (at most 14 bits)`);
   const wide = [p.inFormat, p.in2Format, ...(p.outFormat ? [p.outFormat] : [])].find((f) => f.width < 2 || f.width > 24);
   if (wide) e.push(`format widths must be 2..24 bits (got ${wide.width})`);

@@ -28,6 +28,7 @@ import { runStreams, StreamSink, StreamSource, type ReceivedItem } from './strea
 export interface SimOpOptions {
   /** Probability of an input gap and of output back-pressure per cycle (default 0). */
   readonly stall?: number;
+  /** Seed of the stall patterns (default 1). */
   readonly seed?: number;
   /** Frames to stream back to back (default 1, or the number of frames given). */
   readonly frames?: number;
@@ -40,6 +41,7 @@ export interface SimOpOptions {
   readonly workDir?: string;
   /** Write an FST waveform when a mismatch is found (default true). */
   readonly waveOnMismatch?: boolean;
+  /** Receives the Verilator build's progress lines. */
   readonly onProgress?: (msg: string) => void;
 }
 
@@ -52,13 +54,16 @@ export interface Mismatch {
   readonly what: 'value' | 'beat' | 'tlast';
   /** Output stream (non-zero only for a fork's further outputs). */
   readonly output: number;
+  /** Frame index. */
   readonly frame: number;
   /** Element position (-1 for beat and tlast mismatches). */
   readonly channel: number;
+  /** Element row and column (-1 for beat and tlast mismatches). */
   readonly row: number;
   readonly col: number;
   /** Beat index within the frame. */
   readonly beat: number;
+  /** Expected and received value (element code, tdata or tlast bit). */
   readonly expected: number | bigint;
   readonly got: number | bigint;
   /** Cycle at which the beat carrying it was accepted. */
@@ -67,8 +72,11 @@ export interface Mismatch {
 
 /** Result of one op co-simulation. */
 export interface SimOpResult {
+  /** Node id. */
   readonly op: string;
+  /** Core module simulated. */
   readonly module: string;
+  /** No mismatch. */
   readonly pass: boolean;
   /** Output beats received (all outputs of a fork together). */
   readonly beats: number;

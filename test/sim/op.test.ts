@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BnextError } from '../../src/diag.js';
+import { OP_KINDS } from '../../src/ir/graph.js';
 import { opCase, caseKinds, type OpCaseParams } from '../../src/sim/op-cases.js';
 import { describeMismatch, simulateOp } from '../../src/sim/op.js';
 
@@ -38,7 +39,7 @@ const GRID: readonly GridCase[] = [
   { kind: 'maxpool', params: { channels: 2, height: 5, width: 5, kernel: 3, stride: 2, pad: 1, par: 2 } },
   { kind: 'maxpool', params: { channels: 4, height: 3, width: 4, kernel: 2, stride: 2, pad: 0, par: 2 } },
   { kind: 'gap', params: { channels: 4, par: 1 } },
-  { kind: 'gap', params: { channels: 8, height: 4, width: 4, par: 8 } },
+  { kind: 'gap', params: { channels: 8, height: 4, width: 4, par: 8, outWidth: 14 } },
   { kind: 'mix', params: { channels: 8, par: 1 } },
   { kind: 'mix', params: { channels: 8, par: 8 } },
   { kind: 'fc', params: { inFeatures: 8, outFeatures: 4, inPar: 1, par: 1, relu: false } },
@@ -51,13 +52,15 @@ const GRID: readonly GridCase[] = [
   { kind: 'gate', params: { channels: 4, height: 4, width: 4, par: 4, inPar: 4 } },
   { kind: 'mul', params: { channels: 4, par: 1 } },
   { kind: 'mul', params: { channels: 4, height: 4, width: 4, par: 4 } },
-  { kind: 'add', params: { channels: 4, par: 1 } },
+  { kind: 'add', params: { channels: 4, par: 1, outWidth: 10 } },
   { kind: 'add', params: { channels: 4, height: 4, width: 4, par: 4 } },
   { kind: 'concat', params: { channels: 4, channels2: 8, par: 2 } },
-  { kind: 'concat', params: { channels: 3, channels2: 2, par: 1 } },
+  { kind: 'concat', params: { channels: 3, channels2: 2, par: 1, outWidth: 10 } },
   { kind: 'concat', params: { channels: 4, channels2: 4, height: 2, width: 3, par: 4 } },
   { kind: 'fork', params: { channels: 4, par: 2, outputs: 2 } },
   { kind: 'fork', params: { channels: 4, par: 4, outputs: 3, elem: 'bin' } },
+  { kind: 'dwc', params: { channels: 8, inPar: 8, par: 2 } },
+  { kind: 'dwc', params: { channels: 4, inPar: 1, par: 4, elem: 'bin' } },
   { kind: 'fifo', params: { channels: 4, par: 1, depth: 4 } },
   { kind: 'fifo', params: { channels: 4, par: 4, depth: 2, elem: 'bin' } },
 ];
@@ -66,7 +69,10 @@ const GRID: readonly GridCase[] = [
 const SATURATING = new Set(['affine', 'gap', 'mix', 'fc', 'gate', 'mul', 'add']);
 
 describe('single-op co-simulation against the integer model', () => {
-  it('has a grid case for every op kind with a case generator', () => {
+  it('has a case generator for every hardware op kind, and a grid case for each', () => {
+    // the graph's ports and the ops that the folding passes remove have no core
+    const software = new Set(['input', 'output', 'conv', 'bias', 'sign', 'batchnorm', 'prelu']);
+    expect(new Set(caseKinds())).toEqual(new Set(OP_KINDS.filter((k) => !software.has(k))));
     expect(new Set(GRID.map((g) => g.kind))).toEqual(new Set(caseKinds()));
   });
 
@@ -122,6 +128,8 @@ describe('op cases', () => {
     ['affine', { par: 3, channels: 4 }, '--params', /par 3/],
     ['fc', { inPar: 3 }, '--params', /inPar 3 must divide inFeatures 8/],
     ['affine', { pe: 2 }, '--params.pe', /does not take pe/],
+    ['threshold', { inFormat: 'u8.0' }, '--params', /threshold core reads signed input codes/],
+    ['mvau', { mode: 'int', inFormat: 'u8.0' }, '--params', /mvau_int core reads signed input codes/],
     ['affine', { inFormat: 's8' }, '--params.inFormat', /fixed-point format/],
     ['affine', { chanels: 4 }, '--params', /chanels/],
   ])('rejects %s %o with E_ARG naming %s', (kind, params, field, message) => {
@@ -135,6 +143,13 @@ describe('op cases', () => {
     expect((err as BnextError).code).toBe('E_ARG');
     expect((err as BnextError).message).toMatch(message);
     expect((err as BnextError).location.field).toBe(field);
+  });
+
+  it('fails a core that sends more beats than the node has', async () => {
+    // an ill-formed fifo (its input has half its lanes): the core passes twice the beats through
+    const c = opCase('fifo', { channels: 4, par: 2 }, 1);
+    const ins = [{ ...c.inputs[0]!, par: 1 }];
+    await expect(simulateOp(c.node, ins, c.values)).rejects.toThrow(/output beats beyond the expected 18/);
   });
 
   it('needs the window producer to simulate a windowed MVAU', async () => {

@@ -5,6 +5,8 @@ import type { Network } from '../../dsl/network.js';
 import { checkFinite, readNpy, writeNpy } from '../../io/npy.js';
 import { runFloatBatch } from '../../ref/float/index.js';
 import { runIntBatch } from '../../ref/int.js';
+import { reloadDesign } from '../../emit/reload.js';
+import { simulateDesign } from '../../sim/design.js';
 import type { QuantSettings } from '../../passes/quant-settings.js';
 import { firstNonFinite, type Tensor } from '../../tensor.js';
 import type { WeightSet } from '../../weights/types.js';
@@ -24,7 +26,7 @@ import { checkWritable } from '../output.js';
 import { Progress } from '../progress.js';
 
 /** Runs a batch [N, 3, H, W] through a model and returns logits [N, classes]. */
-export type ModelRunner = (net: Network, ws: WeightSet, batch: Tensor, quant: QuantSettings) => Tensor;
+export type ModelRunner = (net: Network, ws: WeightSet, batch: Tensor, quant: QuantSettings) => Tensor | Promise<Tensor>;
 
 /** The models `run --model` can use; adding one is one line here. */
 export const MODEL_RUNNERS = {
@@ -35,7 +37,7 @@ export const MODEL_RUNNERS = {
 /** A model name accepted by `run --model`. */
 export type ModelKind = keyof typeof MODEL_RUNNERS;
 
-const MODEL_KINDS = Object.keys(MODEL_RUNNERS) as ModelKind[];
+const MODEL_KINDS = [...(Object.keys(MODEL_RUNNERS) as ModelKind[]), 'rtl'];
 
 function builder(y: Argv) {
   return withExamples(withQuantOptions(withWeightOptions(withNetworkOptions(y, 'input-size'))), [
@@ -44,7 +46,8 @@ function builder(y: Argv) {
   ])
     .option('input', { type: 'string', requiresArg: true, describe: 'images: float32/float64 .npy of shape [N, 3, H, W], H = W = the network input size' })
     .option('out', { type: 'string', requiresArg: true, describe: 'logits: float32 .npy of shape [N, classes] (written atomically)' })
-    .option('model', { type: 'string', choices: MODEL_KINDS, default: 'float', describe: 'reference model: float (PyTorch semantics) or int (bit-exact integer model of the RTL)' })
+    .option('model', { type: 'string', choices: MODEL_KINDS, default: 'float', describe: 'float (PyTorch semantics), int (bit-exact integer model of the RTL) or rtl (Verilator simulation of --design)' })
+    .option('design', { type: 'string', requiresArg: true, describe: 'with --model rtl: a folder made by bnext-rtl generate (it fixes the network and weights)' })
     .option('top', { type: 'string', requiresArg: true, describe: 'classes listed per image (default 5)' });
 }
 
@@ -76,16 +79,21 @@ export function runCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
     command: 'run',
     describe: 'classify images (.npy) with a reference model; write logits (.npy), print the top classes',
     builder,
-    handler: (argv) => {
+    handler: async (argv) => {
       const out = outputFor(ctx, argv);
-      const net = resolveNetwork({ size: argv.size, network: argv.network, inputSize: argv.inputSize, classes: argv.classes }, 'input-size');
+      if (argv.model === 'rtl' && argv.design === undefined) fail('E_ARG', '--model rtl needs --design <folder made by bnext-rtl generate>', { field: '--design' });
+      if (argv.model !== 'rtl' && argv.design !== undefined) fail('E_ARG', '--design goes with --model rtl', { field: '--design' });
+      const rtl = argv.model === 'rtl' ? reloadDesign(argv.design!) : undefined;
+      const net = rtl ? rtl.net : resolveNetwork({ size: argv.size, network: argv.network, inputSize: argv.inputSize, classes: argv.classes }, 'input-size');
       const quant = resolveQuantArgs(argv);
       if (argv.input === undefined) fail('E_ARG', '--input is required (the images, a .npy file)', { field: '--input' });
       if (argv.out === undefined) fail('E_ARG', '--out is required (the .npy file for the logits)', { field: '--out' });
       const k = intArg(argv.top, 'top', 1) ?? 5;
       const inputPath = argv.input;
       const outPath = argv.out;
-      const runner = MODEL_RUNNERS[argv.model as ModelKind];
+      const runner: ModelRunner = rtl
+        ? async (_n, _w, batch) => (await simulateDesign(rtl.design.graph, batch, { dir: argv.design!, onProgress: (m) => out.note(m) })).logits
+        : MODEL_RUNNERS[argv.model as ModelKind];
 
       const progress = new Progress(out);
       const batch = progress.run(`reading ${inputPath}`, () => {
@@ -95,9 +103,10 @@ export function runCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
         return t;
       });
       checkWritable(outPath);
-      const ws = resolveWeights(net, argv, progress);
+      const ws = rtl ? new Map() : resolveWeights(net, argv, progress);
       const n = batch.shape[0]!;
-      const logits = progress.run(`running the ${argv.model} model on ${n} image(s)`, () => runner(net, ws, batch, quant));
+      out.note(`running the ${argv.model} model on ${n} image(s)`);
+      const logits = await runner(net, ws, batch, quant);
       if (logits.shape.length !== 2 || logits.shape[0] !== n || logits.shape[1] !== net.classes)
         throw new Error(`model '${argv.model}' returned logits of shape [${logits.shape.join(', ')}], expected [${n}, ${net.classes}]`);
       const bad = firstNonFinite(logits.data);

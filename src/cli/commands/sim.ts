@@ -1,18 +1,35 @@
 /** `bnext-rtl sim`: co-simulate RTL in Verilator against the integer reference model. */
 import type { Argv, CommandModule } from 'yargs';
 import { fail } from '../../diag.js';
-import { caseKinds, opCase } from '../../sim/op-cases.js';
+import { caseKinds, caseParams, opCase } from '../../sim/op-cases.js';
 import { describeMismatch, simulateOp } from '../../sim/op.js';
+import { checkFinite, readNpy } from '../../io/npy.js';
+import { reloadDesign } from '../../emit/reload.js';
+import { simulateDesign } from '../../sim/design.js';
+import { checkBatch } from './run.js';
+import type { Output } from '../output.js';
 import { type CliContext, intArg, outputFor, seedArg, withExamples } from '../options.js';
 import { Progress } from '../progress.js';
 
 function builder(y: Argv) {
   return withExamples(y, [
+    ['$0 sim --design rtl-out/bnext-tiny-32 --input x.npy --stall 0.3', 'a generated design, end to end, against the integer model'],
     ['$0 sim --op affine', 'one op with default parameters, no stalls'],
     ['$0 sim --op affine --params \'{"channels": 16, "par": 4}\' --stall 0.3 --seed 7 --frames 3', 'random gaps and back-pressure'],
+    ['$0 sim --op mvau --params \'{"mode": "xnor", "channels": 8, "rows": 8, "kernel": 3, "stride": 2, "pe": 8, "simd": 4}\'', 'a binary 3x3 convolution fed by its sliding window'],
   ])
+    .option('design', { type: 'string', requiresArg: true, describe: 'a design folder made by bnext-rtl generate' })
+    .option('input', { type: 'string', requiresArg: true, describe: 'with --design: images, .npy [N, 3, H, W]' })
+    .option('wave', { type: 'string', requiresArg: true, describe: 'with --design: write an FST waveform here' })
+    .option('clock-mhz', { type: 'string', requiresArg: true, describe: 'clock for the frames/s figure (default: the design manifest)' })
     .option('op', { type: 'string', requiresArg: true, describe: `op kind to check: ${caseKinds().join(', ')}` })
-    .option('params', { type: 'string', requiresArg: true, describe: 'JSON object: channels, height, width, par, inWidth, outWidth, slope' })
+    .option('params', {
+      type: 'string',
+      requiresArg: true,
+      describe: `JSON object of case parameters (formats like "s10.4"); per op: ${caseKinds()
+        .map((k) => `${k}: ${caseParams(k).join(', ')}`)
+        .join('; ')}`,
+    })
     .option('stall', { type: 'string', requiresArg: true, describe: 'probability of an input gap and of output back-pressure per cycle (0..0.9, default 0)' })
     .option('seed', { type: 'string', requiresArg: true, describe: 'seed of the random case and stalls (default 1)' })
     .option('frames', { type: 'string', requiresArg: true, describe: 'frames streamed back to back (default 2)' });
@@ -22,11 +39,12 @@ function builder(y: Argv) {
 export function simCommand(ctx: CliContext): CommandModule<object, ReturnType<typeof builder> extends Argv<infer U> ? U : never> {
   return {
     command: 'sim',
-    describe: 'co-simulate RTL in Verilator against the integer model (one op with --op)',
+    describe: 'co-simulate RTL in Verilator against the integer model (a design with --design, one op with --op)',
     builder,
     handler: async (argv) => {
       const out = outputFor(ctx, argv);
-      if (argv.op === undefined) fail('E_ARG', `choose what to simulate: --op <${caseKinds().join('|')}>`, { field: '--op' });
+      if (argv.design !== undefined) return simDesign(out, argv);
+      if (argv.op === undefined) fail('E_ARG', `choose what to simulate: --design <folder> or --op <${caseKinds().join('|')}>`, { field: '--op' });
       let params: unknown = {};
       if (argv.params !== undefined) {
         try {
@@ -58,4 +76,45 @@ export function simCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
       if (!r.pass) return fail('E_SIM', `${argv.op}: ${r.mismatches.length} mismatch(es) against the integer model`);
     },
   };
+}
+
+/** `sim --design`: end-to-end simulation of a generated design folder. */
+async function simDesign(
+  out: Output,
+  argv: { design?: string; input?: string; stall?: string; seed?: string; wave?: string; clockMhz?: string },
+): Promise<void> {
+  if (argv.input === undefined) fail('E_ARG', '--input is required with --design (the images, a .npy file)', { field: '--input' });
+  const stall = argv.stall === undefined ? 0 : Number(argv.stall);
+  if (!(stall >= 0 && stall <= 0.9)) fail('E_ARG', `--stall must be a number from 0 to 0.9, got '${argv.stall}'`, { field: '--stall' });
+  const seed = seedArg(argv.seed) ?? 1;
+  const t0 = Date.now();
+  const { design, net } = reloadDesign(argv.design!);
+  const batch = readNpy(argv.input);
+  checkBatch(net, batch, argv.input);
+  checkFinite(batch, argv.input);
+  const clockMhz = argv.clockMhz !== undefined ? Number(argv.clockMhz) : design.manifest.performance.clockMhz;
+  const r = await simulateDesign(design.graph, batch, {
+    stall,
+    seed,
+    clockMhz,
+    dir: argv.design!,
+    ...(argv.wave ? { wave: argv.wave } : {}),
+    onProgress: (m) => out.note(m),
+  });
+  const model = design.manifest.performance.cyclesPerFrame;
+  const { logits: _l, ...summary } = r;
+  void _l;
+  out.result({ design: argv.design, stall, seed, modelCyclesPerFrame: model, seconds: (Date.now() - t0) / 1000, ...summary });
+  const n = r.images.length;
+  out.text(
+    [
+      `${r.pass ? 'PASS' : 'FAIL'} ${design.manifest.top}: ${r.images.filter((i) => i.match).length}/${n} image(s) bit-exact against the integer model (stall ${stall}, seed ${seed})`,
+      ...r.images.filter((i) => !i.match).slice(0, 5).map((i) => `  image ${i.index}: ${i.mismatches.length} logit(s) differ, e.g. class ${i.mismatches[0]?.cls}: expected ${i.mismatches[0]?.expected}, got ${i.mismatches[0]?.got}`),
+      `  cycles per frame ${Number.isFinite(r.cyclesPerFrame) ? Math.round(r.cyclesPerFrame) : 'n/a (one image)'} measured, ${model} modelled` +
+        (Number.isFinite(r.cyclesPerFrame) ? ` (${((r.cyclesPerFrame / model - 1) * 100).toFixed(1)} %)` : ''),
+      `  latency ${r.latencyCycles} cycles; ${r.framesPerSecond.toFixed(1)} frames/s at ${clockMhz} MHz`,
+      `  simulation ${r.cycles} cycles in ${r.simSeconds.toFixed(1)} s (${(r.cyclesPerSecond / 1e6).toFixed(2)} M cycles/s), build ${r.buildSeconds.toFixed(1)} s`,
+    ].join('\n'),
+  );
+  if (!r.pass) fail('E_SIM', `${n - r.images.filter((i) => i.match).length} image(s) differ from the integer model`);
 }

@@ -1,0 +1,52 @@
+/**
+ * Rebuilding a design's graph from its folder: the manifest records how the design was made
+ * (network recipe, weights, quantization, folding), so the same graph is compiled again and its
+ * emitted top must hash to the manifest's `rtlSha256` (else the folder was edited or made by
+ * another version, and simulating it against this graph would prove nothing).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail } from '../diag.js';
+import { loadNetworkJson } from '../dsl/json.js';
+import type { Network } from '../dsl/network.js';
+import { zooNetwork } from '../dsl/zoo.js';
+import { readFileChecked } from '../io/atomic.js';
+import { resolveQuant } from '../passes/quant-settings.js';
+import { loadWeights } from '../weights/load.js';
+import { randomWeights } from '../weights/random.js';
+import { generateDesign, type Design, type Manifest } from './design.js';
+
+/** Reads `<dir>/manifest.json`. */
+export function readManifest(dir: string): Manifest {
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) fail('E_DESIGN', `no manifest.json in ${dir}: not a folder made by bnext-rtl generate`, { file: dir });
+  try {
+    return JSON.parse(readFileChecked(path).toString('utf8')) as Manifest;
+  } catch (e) {
+    return fail('E_DESIGN', `manifest.json is not valid JSON: ${(e as Error).message}`, { file: path });
+  }
+}
+
+/** Recompiles the design described by a folder and checks it matches the folder's RTL. */
+export function reloadDesign(dir: string): { design: Design; net: Network } {
+  const m = readManifest(dir);
+  const r = m.network.recipe as { size?: string; input?: number; classes?: number; network?: string };
+  const net = r.network !== undefined ? loadNetworkJson(r.network) : zooNetwork(r.size!, { input: r.input!, classes: r.classes! });
+  let ws;
+  if ('seed' in m.weights) ws = randomWeights(net, m.weights.seed);
+  else {
+    const file = m.weights.file;
+    const sha = createHash('sha256').update(readFileChecked(file)).digest('hex');
+    if (sha !== m.weights.sha256) fail('E_DESIGN', `weights file ${file} changed since the design was generated (sha256 differs)`, { file });
+    ws = loadWeights(net, file);
+  }
+  const quant = resolveQuant({ ...m.quant, formats: Object.fromEntries(Object.entries(m.quant.formats).map(([k, f]) => [k, `${f.signed ? 's' : 'u'}${f.width}.${f.frac}`])) });
+  const fold = m.fold.kind === 'file' ? { kind: 'file' as const, config: m.fold.resolved, file: m.fold.file } : { kind: 'file' as const, config: m.fold.resolved, file: 'manifest.json' };
+  const design = generateDesign({ net, ws, weights: m.weights, quant, fold, recipe: m.network.recipe });
+  const top = readFileChecked(join(dir, `${m.top}.v`)).toString('utf8');
+  const sha = createHash('sha256').update(top).digest('hex');
+  if (sha !== m.rtlSha256 || design.manifest.rtlSha256 !== sha)
+    fail('E_DESIGN', `${m.top}.v does not match the design recorded in manifest.json (edited by hand, or made by another version); generate it again`, { file: dir });
+  return { design, net };
+}

@@ -39,3 +39,17 @@ export { runYosys, runYosysMany, execYosys, resolveYosysEngine, closeYosysWorker
 export type { YosysJob, YosysResult, YosysEngine } from './synth/yosys.js';
 export * from './synth/stat.js';
 export * from './tools/toolchain.js';
+export { opCase, caseKinds, caseParams } from './sim/op-cases.js';
+export type { OpCase } from './sim/op-cases.js';
+export { simulateOp, describeMismatch, assertSimPass } from './sim/op.js';
+export type { SimOpResult, SimOpOptions, Mismatch } from './sim/op.js';
+export { simulateDesign } from './sim/design.js';
+export type { SimDesignOptions, SimDesignResult } from './sim/design.js';
+export { emitTop } from './emit/top.js';
+export type { EmittedDesign } from './emit/top.js';
+export { generateDesign, writeDesign } from './emit/design.js';
+export type { Design, Manifest, FoldChoice, GenerateOptions } from './emit/design.js';
+export { reloadDesign, readManifest } from './emit/reload.js';
+export { autoFold, fold, FoldFileSchema } from './passes/fold.js';
+export type { FoldConfig, LayerFold } from './passes/fold.js';
+export { estimateGraph, estimateNode } from './synth/estimate/model.js';

@@ -65,6 +65,8 @@ export function quantize(g: Graph, opts: QuantizeOptions): Graph {
     if (p.elem.kind !== 'fix') throw new Error(`internal: ${p.id} feeds ${n.id} but is not fixed point`);
     return p.elem.fmt;
   };
+  for (const [id, f] of Object.entries(s.formats))
+    if (!f.signed) fail('E_QUANT', `format override for '${id}' must be signed (the cores read feature maps as two's complement)`, { field: `formats.${id}` });
   const calibrated = (n: Node, width: number): FixFormat => s.formats[n.id] ?? formatFor((range.get(n.id) ?? 0) * s.headroom, width);
   const role = (n: Node): string => n.id.slice(n.id.lastIndexOf('/') + 1);
 
@@ -138,7 +140,7 @@ export function quantize(g: Graph, opts: QuantizeOptions): Graph {
         const r0 = 2 ** (out.frac - fin.frac) / count;
         const shift = RECIP_BITS - 1 - Math.floor(Math.log2(r0));
         const recip = round(r0 * 2 ** shift);
-        const sumWidth = fin.width + Math.ceil(Math.log2(count));
+        const sumWidth = signedBitsFor(minCode(fin) * count, maxCode(fin) * count);
         q = { ...n, elem: fix(out), q: { recip, shift, sumWidth } };
         break;
       }
@@ -186,7 +188,7 @@ export function quantize(g: Graph, opts: QuantizeOptions): Graph {
         const scale = codes(n.scale, scaleFrac);
         const shift = codes(n.shift, fx.frac + fg.frac + scaleFrac);
         let worst = 0;
-        scale.forEach((k, c) => (worst = Math.max(worst, Math.abs(k) * maxCode(fg) * maxMag(fx) + Math.abs(shift[c]!))));
+        scale.forEach((k, c) => (worst = Math.max(worst, Math.abs(k) * maxMag(fg) * maxMag(fx) + Math.abs(shift[c]!))));
         q = { ...n, elem: fix(out), q: { scale, scaleFrac, shift, prodWidth: signedBitsFor(-worst, worst) } };
         break;
       }

@@ -8,7 +8,12 @@ export function elemWidth(n: Node): number {
   throw new Error(`internal: ${n.id} is not quantized (float streams cannot be emitted)`);
 }
 
+/** Whether a node's beats carry a window's padding flag above their lanes. */
+export function carriesPadFlag(n: Node): boolean {
+  return n.kind === 'window' || (n.kind === 'fifo' && n.padFlag === true);
+}
+
 /** tdata width of a node's output stream: `par` lanes, plus the padding flag after a window. */
 export function dataWidth(n: Node): number {
-  return n.par * elemWidth(n) + (n.kind === 'window' ? 1 : 0);
+  return n.par * elemWidth(n) + (carriesPadFlag(n) ? 1 : 0);
 }

@@ -9,7 +9,7 @@ import { consumers } from '../ir/graph.js';
 import { render } from './env.js';
 import { verilogName } from './names.js';
 import { BINDINGS } from './ops/index.js';
-import { dataWidth } from './stream.js';
+import { carriesPadFlag, dataWidth } from './stream.js';
 import type { EmitContext, Instance } from './types.js';
 
 /** Emitted files of one design. */
@@ -91,7 +91,7 @@ export function emitTop(g: Graph, opts: EmitOptions = {}): EmittedDesign {
       const ports: { port: string; signal: string }[] = [];
       inst.inputs.forEach((prefix, i) => {
         const r = refFor(ins[i]!, n.id);
-        const padded = inst.padFlag?.[i] === true && ins[i]!.kind !== 'window';
+        const padded = inst.padFlag?.[i] === true && !carriesPadFlag(ins[i]!);
         ports.push(
           { port: `${prefix}_tvalid_i`, signal: r.valid },
           { port: `${prefix}_tready_o`, signal: r.ready },

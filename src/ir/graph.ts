@@ -262,6 +262,8 @@ export interface DwcNode extends NodeBase {
 export interface FifoNode extends NodeBase {
   readonly kind: 'fifo';
   readonly depth: number;
+  /** It buffers a sliding window's output, whose beats carry a padding flag above the lanes. */
+  readonly padFlag?: boolean;
 }
 
 export type Node =

@@ -47,7 +47,7 @@ export const FoldFileSchema = z
 export const SE_FRACTION = 0.1;
 
 /** Fraction of the cycle budget element-wise ops may use in automatic folding. */
-export const ELEMENTWISE_HEADROOM = 0.75;
+export const ELEMENTWISE_HEADROOM = 0.5;
 
 /** Largest divisor of n that is <= cap. */
 export function divisorAtMost(n: number, cap: number): number {

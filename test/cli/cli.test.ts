@@ -188,10 +188,14 @@ describe('bnext-rtl weights and run', () => {
     expect(readdirSync(dir).length).toBe(before);
   });
 
-  it('run --model accepts only the implemented models', async () => {
-    const r = await cli(['run', ...net, '--input-size', '32', '--seed', '1', '--input', x, '--out', join(dir, 'm.npy'), '--model', 'rtl']);
+  it('run --model accepts only the implemented models, and rtl needs a design', async () => {
+    const r = await cli(['run', ...net, '--input-size', '32', '--seed', '1', '--input', x, '--out', join(dir, 'm.npy'), '--model', 'quantum']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: Invalid values: Argument: model, Given: "rtl", Choices: "float"/);
+    expect(r.stderr).toMatch(/^error: Invalid values: Argument: model, Given: "quantum", Choices: "float", "int", "rtl"/);
+    const rtl = await cli(['run', ...net, '--input-size', '32', '--seed', '1', '--input', x, '--out', join(dir, 'm.npy'), '--model', 'rtl']);
+    expect(rtl.code).toBe(1);
+    expect(rtl.stderr).toMatch(/^error\[E_ARG\] field '--design': --model rtl needs --design/);
+    expect(existsSync(join(dir, 'm.npy'))).toBe(false);
   });
 });
 

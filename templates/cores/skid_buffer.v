@@ -1,12 +1,12 @@
 // skid_buffer: a full-throughput two-entry register slice for an AXI4-Stream style stream.
 //
-// What it computes: m = s, beat for beat (data and tlast unchanged, order kept).
+// What it computes: out = in, beat for beat (data and tlast unchanged, order kept).
 // Why: in_tready_o is a register, so no combinational path runs from out_tready_i to in_tready_o,
-// and out_tvalid_o/out_tdata_o/out_tlast_o are registers, so none runs from s_* to m_* either.
+// and out_tvalid_o/out_tdata_o/out_tlast_o are registers, so none runs from in_* to out_* either.
 // Chains of cores stay timing-clean when every core ends in one of these.
 //
-// Streams: s (input) and m (output): tvalid, tready, tdata [DataW-1:0], tlast. A beat moves when
-// tvalid && tready. A presented m beat is held unchanged until taken.
+// Streams: in (input) and out (output): tvalid, tready, tdata [DataW-1:0], tlast. A beat moves when
+// tvalid && tready. A presented out beat is held unchanged until taken.
 //
 // Latency and cycle model: one cycle from s to m. One beat per cycle when out_tready_i stays high;
 // under back-pressure it holds up to two beats (output register + skid register), so the

@@ -2,12 +2,12 @@
 // a RAM array (Yosys infers block RAM or LUT RAM: one synchronous write port, one synchronous
 // read port whose data register is the output register).
 //
-// What it computes: m = s, beat for beat (data and tlast unchanged, order kept).
+// What it computes: out = in, beat for beat (data and tlast unchanged, order kept).
 //
-// Streams: s (input) and m (output): tvalid, tready, tdata [DataW-1:0], tlast.
+// Streams: in (input) and out (output): tvalid, tready, tdata [DataW-1:0], tlast.
 //
 // Capacity: Depth beats in the RAM plus one in the output register, so up to Depth + 1 beats;
-// count_o says how many are held. in_tready_o and every m_* output are registers: no
+// count_o says how many are held. in_tready_o and every out_* output are registers: no
 // combinational path crosses the FIFO in either direction.
 //
 // Latency and cycle model: a beat written into an empty FIFO is presented on m two cycles later.

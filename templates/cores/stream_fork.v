@@ -1,12 +1,12 @@
 // stream_fork: broadcasts one AXI4-Stream style stream to N consumers.
 //
-// What it computes: every output stream m[k] (k = 0..N-1) carries exactly the beats of s, in
+// What it computes: every output stream out[k] (k = 0..N-1) carries exactly the beats of in, in
 // order, each beat once. Outputs are independent: a fast consumer may take beat t while a slow
 // one still has not; the input beat is released (in_tready_o) in the cycle in which every output
 // has taken it. Per-output "taken" flags remember who already has the current beat, so a beat is
 // never duplicated and the fork never deadlocks as long as each consumer eventually takes it.
 //
-// Streams: s (input): tvalid, tready, tdata [DataW-1:0], tlast. Outputs share one data bus:
+// Streams: in (input): tvalid, tready, tdata [DataW-1:0], tlast. Outputs share one data bus:
 // out_tdata_o/out_tlast_o are in_tdata_i/in_tlast_i; output k has its own out_tvalid_o[k] and
 // out_tready_i[k].
 //

@@ -1,29 +1,27 @@
-/** mul, add -> templates/cores/eltwise_mul.v, eltwise_add.v */
+/** mul, add -> templates/cores/eltwise_mul.v, eltwise_add.v (and the format parameters every two-input core shares) */
 import type { Node } from '../../ir/graph.js';
 import type { Instance, OpBinding } from '../types.js';
 import { flag, fmt } from './common.js';
 
-function join(module: string, n: Node, ins: readonly Node[]): Instance {
+/** Formats of a two-input core: input a, input b, output. */
+export function joinFormats(n: Node, ins: readonly Node[]): Record<string, number> {
   const [a, b] = [fmt(ins[0]!), fmt(ins[1]!)];
   const o = fmt(n);
   return {
-    module,
-    params: {
-      Par: n.par,
-      AW: a.width,
-      ASigned: flag(a.signed),
-      AFrac: a.frac,
-      BW: b.width,
-      BSigned: flag(b.signed),
-      BFrac: b.frac,
-      OutW: o.width,
-      OutSigned: flag(o.signed),
-      OutFrac: o.frac,
-    },
-    inputs: ['a', 'b'],
-    output: 'out',
-    uses: ['requant', 'skid_buffer'],
+    AW: a.width,
+    ASigned: flag(a.signed),
+    AFrac: a.frac,
+    BW: b.width,
+    BSigned: flag(b.signed),
+    BFrac: b.frac,
+    OutW: o.width,
+    OutSigned: flag(o.signed),
+    OutFrac: o.frac,
   };
+}
+
+function join(module: string, n: Node, ins: readonly Node[]): Instance {
+  return { module, params: { Par: n.par, ...joinFormats(n, ins) }, inputs: ['a', 'b'], output: 'out', uses: ['requant', 'skid_buffer'] };
 }
 
 export const mul: OpBinding<'mul'> = (n, ins) => join('eltwise_mul', n, ins);

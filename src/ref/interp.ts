@@ -9,6 +9,7 @@ import type { Graph, Node } from '../ir/graph.js';
 import type { Tensor } from '../tensor.js';
 import { REF_OPS } from './ops/index.js';
 import type { RefOp } from './ops/types.js';
+import { fusable, xnorConv } from './xnor-conv.js';
 
 /** Which interpretation to run. */
 export type Interpretation = 'float' | 'int';
@@ -48,11 +49,34 @@ export function interpret(g: Graph, image: Tensor, mode: Interpretation, opts: I
     const f = inputNode.elem.fmt;
     img = img.map((v) => quantize(v, f));
   }
-  const lastUse = new Map<string, number>();
-  g.nodes.forEach((n, i) => n.inputs.forEach((p) => lastUse.set(p, i)));
-  const vals = new Map<string, Float64Array>();
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  // Windows read only by XNOR MVAUs are not materialized: the MVAU convolves the window's input
+  // map directly (bit-packed). Their values are then not reported to onNode.
+  const readers = new Map<string, Node[]>();
+  for (const n of g.nodes) for (const p of n.inputs) readers.set(p, [...(readers.get(p) ?? []), n]);
+  const skipped = new Set(
+    g.nodes.filter((n) => n.kind === 'window' && (readers.get(n.id) ?? []).every((r) => fusable(n, r)) && !opts.boundary).map((n) => n.id),
+  );
+  const lastUse = new Map<string, number>();
+  g.nodes.forEach((n, i) =>
+    n.inputs.forEach((p) => {
+      lastUse.set(p, i);
+      if (skipped.has(p)) lastUse.set(byId.get(p)!.inputs[0]!, i);
+    }),
+  );
+  const vals = new Map<string, Float64Array>();
   g.nodes.forEach((n, i) => {
+    if (skipped.has(n.id)) return;
+    if (n.kind === 'mvau' && n.mode === 'xnor' && fusable(byId.get(n.inputs[0]!), n) && (skipped.has(n.inputs[0]!) || byId.get(n.inputs[0]!)!.kind !== 'window') && !opts.boundary) {
+      const src = byId.get(n.inputs[0]!)!;
+      const win = src.kind === 'window' ? src : undefined;
+      const mapNode = win ? byId.get(win.inputs[0]!)! : src;
+      const v = xnorConv(n, win?.kernel ?? 1, win?.stride ?? 1, mapNode.shape, vals.get(mapNode.id)!, mode === 'int');
+      vals.set(n.id, v);
+      opts.onNode?.(n, v);
+      if (opts.release !== false) for (const p of [...n.inputs, mapNode.id]) if (lastUse.get(p) === i) vals.delete(p);
+      return;
+    }
     const read = (p: string): Float64Array => {
       const prod = byId.get(p)!;
       return (opts.boundary && prod.layer !== n.layer ? opts.boundary(prod) : undefined) ?? vals.get(p)!;

@@ -44,7 +44,8 @@ export function splitConv(g: Graph): Graph {
     void h;
     void w;
     const rows = n.shape[0];
-    const wt = new Float64Array(rows * cols);
+    // binary weights stay one byte each (BNext-Large has 308 M of them)
+    const wt = n.binary ? new Int8Array(rows * cols) : new Float64Array(rows * cols);
     for (let co = 0; co < rows; co++)
       for (let ci = 0; ci < cin; ci++)
         for (let ky = 0; ky < k; ky++)
@@ -61,7 +62,7 @@ export function splitConv(g: Graph): Graph {
       mode: n.binary ? 'xnor' : 'int',
       rows,
       cols,
-      weight: n.binary ? Int8Array.from(wt) : wt,
+      weight: wt,
       pe: 1,
       simd: src.par,
     };

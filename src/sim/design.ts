@@ -81,7 +81,7 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
   for (const [p, t] of design.files) h.update(p).update('\0').update(t).update('\0');
   const dir = opts.dir ? resolve(opts.dir) : join(DEFAULT_SIM_CACHE, '..', 'designs', `${design.top}-${h.digest('hex').slice(0, 16)}`);
   const coreDir = opts.dir ? join(dir, 'cores') + '/' : CORES_DIR;
-  if (!existsSync(dir)) {
+  if (!opts.dir && !existsSync(dir)) {
     const tmp = `${dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(join(tmp, 'mem'), { recursive: true });
@@ -92,80 +92,78 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
       rmSync(tmp, { recursive: true, force: true }); // another process made it first
     }
   }
-  {
-    const t0 = Date.now();
-    const built = await buildModel({
-      top: design.top,
-      files: [join(dir, `${design.top}.v`), ...design.cores.map((c) => `${coreDir}${c}.v`)],
-      params: { MemDir: `${dir}/mem/` },
-      trace: opts.wave !== undefined,
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    });
-    const buildSeconds = built.cached ? 0 : (Date.now() - t0) / 1000;
+  const t0 = Date.now();
+  const built = await buildModel({
+    top: design.top,
+    files: [join(dir, `${design.top}.v`), ...design.cores.map((c) => `${coreDir}${c}.v`)],
+    params: { MemDir: `${dir}/mem/` },
+    trace: opts.wave !== undefined,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const buildSeconds = built.cached ? 0 : (Date.now() - t0) / 1000;
 
-    const items = [];
-    const expected: Float64Array[] = [];
-    for (let i = 0; i < n; i++) {
-      const img = imageOf(batch, i);
-      const codes = Float64Array.from(img.data, (v) => quantizeValue(v, inFmt));
-      items.push(...packStream(input, codes));
-      expected.push(interpret(g, img, 'int').codes!);
-    }
-    const classes = output.shape[0];
-    const beatsPerFrame = classes / outSrc.par;
-    const model = loadModel(built, opts.wave ? { tracePath: opts.wave } : {});
-    const t1 = Date.now();
-    let cycles: number;
-    let received;
-    try {
-      model.reset(4);
-      const src = new StreamSource(model, { prefix: 'in', items, gapProb: opts.stall ?? 0, seed: opts.seed ?? 1 });
-      const sink = new StreamSink(model, { prefix: 'out', stallProb: opts.stall ?? 0, seed: opts.seed ?? 1 });
-      // The longest silence on the outputs is a frame's latency; the sum of every op's cycles bounds it.
-      const byId = new Map(g.nodes.map((x) => [x.id, x]));
-      const bound = g.nodes.reduce((a, x) => a + OPS[x.kind].cycles(x as never, x.inputs.map((i) => byId.get(i)!)), 0);
-      const slow = 1 + 4 * (opts.stall ?? 0);
-      const r = runStreams({
-        model,
-        sources: [src],
-        sinks: [sink],
-        expectedCounts: [beatsPerFrame * n],
-        maxCycles: opts.maxCycles ?? Math.ceil((n + 2) * bound * slow + 100_000),
-        stallCycles: Math.ceil(bound * slow + 10_000),
-      });
-      cycles = r.cycles;
-      received = sink.items;
-    } finally {
-      model.close();
-    }
-    const simSeconds = (Date.now() - t1) / 1000;
-    const logits = new Float32Array(n * classes);
-    const images: ImageResult[] = [];
-    for (let i = 0; i < n; i++) {
-      const beats = received.slice(i * beatsPerFrame, (i + 1) * beatsPerFrame);
-      const got = unpackStream(outSrc, beats.map((b) => b.data));
-      const mismatches = [];
-      for (let c = 0; c < classes; c++) {
-        logits[i * classes + c] = got[c]! * 2 ** -outFmt.frac;
-        if (got[c] !== expected[i]![c]) mismatches.push({ cls: c, expected: expected[i]![c]!, got: got[c]! });
-      }
-      const lastOk = beats[beats.length - 1]?.last === true;
-      images.push({ index: i, match: mismatches.length === 0 && lastOk, mismatches, doneCycle: beats[beats.length - 1]?.cycle ?? -1 });
-    }
-    const done = images.map((im) => im.doneCycle);
-    const cyclesPerFrame = n > 1 ? (done[n - 1]! - done[0]!) / (n - 1) : Number.NaN;
-    const clock = (opts.clockMhz ?? 200) * 1e6;
-    return {
-      pass: images.every((im) => im.match),
-      images,
-      logits: { shape: [n, classes], data: logits },
-      cycles,
-      latencyCycles: done[0]!,
-      cyclesPerFrame,
-      framesPerSecond: clock / (Number.isFinite(cyclesPerFrame) ? cyclesPerFrame : done[0]!),
-      buildSeconds,
-      simSeconds,
-      cyclesPerSecond: cycles / Math.max(simSeconds, 1e-3),
-    };
+  const items = [];
+  const expected: Float64Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const img = imageOf(batch, i);
+    const codes = Float64Array.from(img.data, (v) => quantizeValue(v, inFmt));
+    items.push(...packStream(input, codes));
+    expected.push(interpret(g, img, 'int').codes!);
   }
+  const classes = output.shape[0];
+  const beatsPerFrame = classes / outSrc.par;
+  const model = loadModel(built, opts.wave ? { tracePath: opts.wave } : {});
+  const t1 = Date.now();
+  let cycles: number;
+  let received;
+  try {
+    model.reset(4);
+    const src = new StreamSource(model, { prefix: 'in', items, gapProb: opts.stall ?? 0, seed: opts.seed ?? 1 });
+    const sink = new StreamSink(model, { prefix: 'out', stallProb: opts.stall ?? 0, seed: opts.seed ?? 1 });
+    // The longest silence on the outputs is a frame's latency; the sum of every op's cycles bounds it.
+    const byId = new Map(g.nodes.map((x) => [x.id, x]));
+    const bound = g.nodes.reduce((a, x) => a + OPS[x.kind].cycles(x as never, x.inputs.map((i) => byId.get(i)!)), 0);
+    const slow = 1 + 4 * (opts.stall ?? 0);
+    const r = runStreams({
+      model,
+      sources: [src],
+      sinks: [sink],
+      expectedCounts: [beatsPerFrame * n],
+      maxCycles: opts.maxCycles ?? Math.ceil((n + 2) * bound * slow + 100_000),
+      stallCycles: Math.ceil(bound * slow + 10_000),
+    });
+    cycles = r.cycles;
+    received = sink.items;
+  } finally {
+    model.close();
+  }
+  const simSeconds = (Date.now() - t1) / 1000;
+  const logits = new Float32Array(n * classes);
+  const images: ImageResult[] = [];
+  for (let i = 0; i < n; i++) {
+    const beats = received.slice(i * beatsPerFrame, (i + 1) * beatsPerFrame);
+    const got = unpackStream(outSrc, beats.map((b) => b.data));
+    const mismatches = [];
+    for (let c = 0; c < classes; c++) {
+      logits[i * classes + c] = got[c]! * 2 ** -outFmt.frac;
+      if (got[c] !== expected[i]![c]) mismatches.push({ cls: c, expected: expected[i]![c]!, got: got[c]! });
+    }
+    const lastOk = beats[beats.length - 1]?.last === true;
+    images.push({ index: i, match: mismatches.length === 0 && lastOk, mismatches, doneCycle: beats[beats.length - 1]?.cycle ?? -1 });
+  }
+  const done = images.map((im) => im.doneCycle);
+  const cyclesPerFrame = n > 1 ? (done[n - 1]! - done[0]!) / (n - 1) : Number.NaN;
+  const clock = (opts.clockMhz ?? 200) * 1e6;
+  return {
+    pass: images.every((im) => im.match),
+    images,
+    logits: { shape: [n, classes], data: logits },
+    cycles,
+    latencyCycles: done[0]!,
+    cyclesPerFrame,
+    framesPerSecond: clock / (Number.isFinite(cyclesPerFrame) ? cyclesPerFrame : done[0]!),
+    buildSeconds,
+    simSeconds,
+    cyclesPerSecond: cycles / Math.max(simSeconds, 1e-3),
+  };
 }

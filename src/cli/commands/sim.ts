@@ -9,7 +9,6 @@ import { simulateDesign } from '../../sim/design.js';
 import { checkBatch } from './run.js';
 import type { Output } from '../output.js';
 import { type CliContext, intArg, outputFor, seedArg, withExamples } from '../options.js';
-import { Progress } from '../progress.js';
 
 function builder(y: Argv) {
   return withExamples(y, [
@@ -58,11 +57,9 @@ export function simCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
       const seed = seedArg(argv.seed) ?? 1;
       const frames = intArg(argv.frames, 'frames', 1, 1000) ?? 2;
       const c = opCase(argv.op, params, seed);
-      const progress = new Progress(out);
       const t0 = Date.now();
       const r = await simulateOp(c.node, c.inputs, Array.from({ length: frames }, (_, k) => c.frame(k)), { stall, seed, context: c.context, onProgress: (m) => out.note(m) });
       const seconds = (Date.now() - t0) / 1000;
-      void progress;
       out.result({ ...r, stall, seed, frames, seconds });
       out.text(
         [

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NetworkBuilder } from '../../src/dsl/builder.js';
 import { CORES_DIR } from '../../src/emit/env.js';
 import { emitTop } from '../../src/emit/top.js';
-import { compileHw } from '../../src/ref/int.js';
+import { defaultCalibration } from '../../src/ref/int.js';
+import { compile } from '../../src/passes/index.js';
 import { compileIcarus, lintVerilator, lintYosys } from '../../src/sim/lint.js';
 import { randomWeights } from '../../src/weights/random.js';
 
@@ -23,7 +24,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('emitter', () => {
   const net = mini();
-  const g = compileHw(net, randomWeights(net, 1));
+  // the full RTL pipeline: folded (width converters) and buffered (FIFOs), as generate emits it
+  const g = compile(net, randomWeights(net, 1), 'rtl', { calibration: defaultCalibration(net), fold: { targetCycles: 4096 } });
   const d = emitTop(g);
   mkdirSync(join(dir, 'mem'));
   for (const [p, t] of d.files) writeFileSync(join(dir, p), t);
@@ -31,7 +33,7 @@ describe('emitter', () => {
   const top = d.files.get(`${d.top}.v`)!;
 
   it('is deterministic: the same graph gives byte-identical files', () => {
-    const again = emitTop(compileHw(net, randomWeights(net, 1)));
+    const again = emitTop(compile(net, randomWeights(net, 1), 'rtl', { calibration: defaultCalibration(net), fold: { targetCycles: 4096 } }));
     expect([...again.files.keys()]).toEqual([...d.files.keys()]);
     for (const [p, t] of d.files) expect(again.files.get(p), p).toBe(t);
   });

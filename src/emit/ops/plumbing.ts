@@ -15,4 +15,6 @@ export const fifo: OpBinding<'fifo'> = (n) => ({
   params: { DataW: dataWidth(n), Depth: n.depth },
   inputs: ['in'],
   output: 'out',
+  // occupancy output, for debugging; a design does not need it
+  open: [{ port: 'count_o', width: Math.ceil(Math.log2(n.depth + 2)) }],
 });

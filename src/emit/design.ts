@@ -204,10 +204,15 @@ Lint:
 `;
 }
 
-/** Writes the design folder atomically; refuses to replace an existing non-empty folder unless `force`. */
-export function writeDesign(dir: string, d: Design, force = false): void {
+/** Fails when `dir` exists and is not empty, unless `force` (checked before any work is done). */
+export function checkDesignTarget(dir: string, force = false): void {
   if (existsSync(dir) && readdirSync(dir).length && !force)
     fail('E_DESIGN', `${dir} exists and is not empty; choose another --out or pass --force to replace it`, { file: dir });
+}
+
+/** Writes the design folder atomically; refuses to replace an existing non-empty folder unless `force`. */
+export function writeDesign(dir: string, d: Design, force = false): void {
+  checkDesignTarget(dir, force);
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   try {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Argv, CommandModule } from 'yargs';
 import { fail } from '../../diag.js';
 import { readFileChecked } from '../../io/atomic.js';
-import { DEFAULT_CLOCK_MHZ, DEFAULT_TARGET_FPS, generateDesign, writeDesign, type FoldChoice } from '../../emit/design.js';
+import { checkDesignTarget, DEFAULT_CLOCK_MHZ, DEFAULT_TARGET_FPS, generateDesign, writeDesign, type FoldChoice } from '../../emit/design.js';
 import { FoldFileSchema } from '../../passes/fold.js';
 import {
   type CliContext,
@@ -46,6 +46,8 @@ export function generateCommand(ctx: CliContext): CommandModule<object, ReturnTy
     handler: (argv) => {
       const out = outputFor(ctx, argv);
       const net = resolveNetwork({ size: argv.size, network: argv.network, inputSize: argv.input, classes: argv.classes }, 'input');
+      const dir = argv.out ?? `rtl-out/${net.name}`;
+      checkDesignTarget(dir, argv.force === true);
       const progress = new Progress(out);
       const quant = resolveQuantArgs(argv);
       const clockMhz = argv.clockMhz !== undefined ? Number(argv.clockMhz) : DEFAULT_CLOCK_MHZ;
@@ -81,7 +83,6 @@ export function generateCommand(ctx: CliContext): CommandModule<object, ReturnTy
       const weights =
         argv.weights !== undefined ? { file: argv.weights, sha256: createHash('sha256').update(readFileChecked(argv.weights)).digest('hex') } : { seed: seed! };
       const recipe = argv.network !== undefined ? { network: argv.network } : { size: argv.size, input: net.input[1], classes: net.classes };
-      const dir = argv.out ?? `rtl-out/${net.name}`;
       const d = progress.run(`generating ${net.name}`, () => generateDesign({ net, ws, weights, quant, fold, recipe }));
       progress.run(`writing ${dir}`, () => writeDesign(dir, d, argv.force === true));
       const m = d.manifest;

@@ -53,3 +53,7 @@ export { reloadDesign, readManifest } from './emit/reload.js';
 export { autoFold, fold, FoldFileSchema } from './passes/fold.js';
 export type { FoldConfig, LayerFold } from './passes/fold.js';
 export { estimateGraph, estimateNode } from './synth/estimate/model.js';
+export { synthDesign, topInstances, subtreeStats } from './synth/run.js';
+export type { SynthOptions, SynthReport, SynthRow, SynthFigures, CoreInstance } from './synth/run.js';
+export { synthScript, SYNTH_TARGETS, cleanStatJson } from './synth/script.js';
+export type { SynthScriptOptions } from './synth/script.js';

@@ -10,6 +10,7 @@ import { infoCommand } from './commands/info.js';
 import { irCommand } from './commands/ir.js';
 import { quantReportCommand } from './commands/quant-report.js';
 import { simCommand } from './commands/sim.js';
+import { synthCommand } from './commands/synth.js';
 import { generateCommand } from './commands/generate.js';
 import { runCommand } from './commands/run.js';
 import { weightsCommand } from './commands/weights.js';
@@ -37,7 +38,8 @@ function parser(args: readonly string[], ctx: CliContext) {
     .command(quantReportCommand(ctx))
     .command(generateCommand(ctx))
     .command(simCommand(ctx))
-    .demandCommand(1, 'choose a command: info, generate, sim, run, weights, ir or quant-report')
+    .command(synthCommand(ctx))
+    .demandCommand(1, 'choose a command: info, generate, sim, synth, run, weights, ir or quant-report')
     .recommendCommands()
     .strict()
     .exitProcess(false)

@@ -201,6 +201,10 @@ Simulate against the integer reference model:
 Lint:
 
     verilator --lint-only -Wall -f ${m.top}.f --top-module ${m.top}
+
+Synthesize with Yosys (writes synth/<target>.ys, runnable as \`yosys -s synth/<target>.ys\` from this folder):
+
+    bnext-rtl synth --design <this folder> --target ice40 --per-layer
 `;
 }
 

@@ -1,0 +1,204 @@
+/**
+ * Yosys synthesis of a generated design folder: per-layer runs for the generic gate library and
+ * for iCE40, the written scripts, the cache, the report parsing on real Yosys output, and the CLI.
+ * To keep the suite fast the tests synthesize each layer's MVAU on its own (`perLayer`); whole-design
+ * synthesis of the same design takes minutes (see the report of the synth task).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/app.js';
+import { BnextError } from '../../src/diag.js';
+import { NetworkBuilder } from '../../src/dsl/builder.js';
+import type { Network } from '../../src/dsl/network.js';
+import { generateDesign, writeDesign } from '../../src/emit/design.js';
+import { DEFAULT_QUANT } from '../../src/passes/quant-settings.js';
+import { synthDesign, subtreeStats, topInstances, type SynthReport } from '../../src/synth/run.js';
+import { cleanStatJson, synthScript } from '../../src/synth/script.js';
+import { parseStatJson, summarizeResources } from '../../src/synth/stat.js';
+import { closeYosysWorkers, resolveYosysEngine } from '../../src/synth/yosys.js';
+import { randomWeights } from '../../src/weights/random.js';
+
+const root = mkdtempSync(join(tmpdir(), 'bnext-synth-'));
+const dir = join(root, 'mini');
+const native = (await resolveYosysEngine('auto')) === 'native';
+
+function mini(): Network {
+  const b = new NetworkBuilder({ name: 'mini', input: [3, 32, 32], classes: 10 });
+  let t = b.stem(b.input(), { channels: 8, kernel: 3, stride: 2 });
+  t = b.bnextBlock(t, { name: 'feature.1', out: 16, stride: 1, mixer: 'ffn3x3' });
+  t = b.bnextBlock(t, { name: 'feature.2', out: 32, stride: 2, mixer: 'elm' });
+  return b.head(t).build();
+}
+
+beforeAll(() => {
+  const net = mini();
+  const d = generateDesign({
+    net,
+    ws: randomWeights(net, 1),
+    weights: { seed: 1 },
+    quant: DEFAULT_QUANT,
+    fold: { kind: 'fps', targetFps: 5_000, clockMhz: 200 },
+    recipe: { test: net.name },
+  });
+  writeDesign(dir, d);
+});
+afterAll(async () => {
+  await closeYosysWorkers();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, stderrIsTty: false });
+  return { code, stdout, stderr };
+}
+
+describe('synthScript', () => {
+  it('reads the filelist, overrides parameters, maps per target and writes stat -json', () => {
+    const s = synthScript({ top: 'mvau_xnor', files: ['cores/a.v', 'top.v'], target: 'ice40', params: { PE: 4, WeightFile: 'mem/w.mem' }, statFile: 'synth/x.json' });
+    expect(s).toContain('read_verilog -defer cores/a.v top.v');
+    expect(s).toContain('chparam -set PE 4 -set WeightFile "mem/w.mem" mvau_xnor');
+    expect(s).toContain('synth_ice40 -top mvau_xnor -noflatten');
+    expect(s).toContain('tee -q -o synth/x.json stat -json');
+    expect(synthScript({ top: 't', files: ['t.v'], target: 'generic' })).toContain('stat -json -tech cmos');
+    expect(synthScript({ top: 't', files: ['t.v'], target: 'generic', liberty: 'lib/c.lib' })).toMatch(/abc -liberty lib\/c\.lib[\s\S]*stat -json -liberty lib\/c\.lib/);
+  });
+
+  it('rejects paths that escape the design folder and Liberty on FPGA targets', () => {
+    expect(() => synthScript({ top: 't', files: ['../t.v'], target: 'generic' })).toThrow(BnextError);
+    expect(() => synthScript({ top: 't', files: ['t.v'], target: 'xilinx', liberty: 'c.lib' })).toThrow(/generic target only/);
+  });
+});
+
+describe('topInstances', () => {
+  it('finds every MVAU of the top with its parameters and memory file', () => {
+    const top = readFileSync(join(dir, 'mini_top.v'), 'utf8');
+    const insts = topInstances(top);
+    expect(insts.map((i) => i.layer)).toEqual(['feature.0', 'feature.1.Attention', 'feature.1.FFN_1', 'feature.1.FFN_2', 'feature.2.Attention', 'feature.2.FFN_1', 'feature.2.FFN_2']);
+    for (const i of insts) {
+      expect(i.module).toMatch(/^mvau_(int|xnor)$/);
+      expect(existsSync(join(dir, String(i.params['WeightFile'])))).toBe(true);
+      expect(typeof i.params['PE']).toBe('number');
+    }
+  });
+});
+
+describe('synthDesign (per layer)', () => {
+  const reports: Partial<Record<'generic' | 'ice40', SynthReport>> = {};
+
+  it.each(['generic', 'ice40'] as const)('%s: positive resources per layer, report written', async (target) => {
+    const lines: string[] = [];
+    const t0 = performance.now();
+    const r = await synthDesign(dir, { target, perLayer: true, onProgress: (l) => lines.push(l) });
+    console.log(`synth ${target} per-layer (${r.engine}): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    reports[target] = r;
+    expect(r.rows).toHaveLength(7);
+    expect(r.runs).toBe(7);
+    expect(lines.at(-1)).toMatch(/^synth: 7\/7 done \(\d+\.\d s\)$/);
+    for (const row of r.rows) {
+      expect(row.figures.ffs).toBeGreaterThan(0);
+      if (target === 'generic') {
+        expect(row.figures.gates).toBeGreaterThan(0);
+        expect(row.figures.transistors).toBeGreaterThan(0);
+      } else {
+        expect(row.figures.luts).toBeGreaterThan(0);
+        expect(row.figures.bram).toBeGreaterThan(0); // the weight ROM
+        expect(row.figures.byClass.other).toBe(0);
+      }
+    }
+    if (target === 'ice40') expect(r.estimateError).toBeCloseTo((r.lutsEstimate - r.total.luts) / r.total.luts, 12);
+    const { runs: _r, cacheHits: _h, ...stable } = r;
+    expect(JSON.parse(readFileSync(join(dir, 'synth', 'report.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(stable)));
+    for (const s of r.scripts) expect(existsSync(join(dir, s))).toBe(true);
+  });
+
+  it('a second run is served from the cache with the same figures and a byte-identical report', async () => {
+    const before = readFileSync(join(dir, 'synth', 'report.json'), 'utf8');
+    const t0 = performance.now();
+    const again = await synthDesign(dir, { target: 'ice40', perLayer: true });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(again.runs).toBe(0);
+    expect(again.cacheHits).toBe(7);
+    expect(again.rows).toEqual(reports.ice40!.rows);
+    expect(readFileSync(join(dir, 'synth', 'report.json'), 'utf8')).toBe(before);
+  });
+
+  it('a corrupted cache entry is not trusted: that layer runs again', async () => {
+    const cache = join(dir, 'synth', 'cache');
+    const generic = readdirSync(cache).sort().find((f) => readFileSync(join(cache, f), 'utf8').includes('stat -json -tech cmos'))!;
+    writeFileSync(join(cache, generic), '{ truncated');
+    const r = await synthDesign(dir, { target: 'generic', perLayer: true });
+    expect(r.runs).toBe(1);
+    expect(r.cacheHits).toBe(6);
+    expect(r.rows).toEqual(reports.generic!.rows);
+  });
+
+  it.skipIf(!native)('the written script runs with a plain yosys from the design folder', async () => {
+    const script = reports.ice40!.scripts.find((s) => s.includes('FFN_1'))!;
+    const r = await execa('yosys', ['-q', '-s', script], { cwd: dir, reject: false });
+    expect(r.exitCode).toBe(0);
+    const text = readFileSync(join(dir, script.replace(/\.ys$/, '.stat.json')), 'utf8');
+    const design = parseStatJson(cleanStatJson(text)).design!;
+    expect(summarizeResources(design, 'ice40').byClass.lut).toBe(reports.ice40!.rows.find((x) => x.name === 'feature.1.FFN_1')!.figures.luts);
+  });
+
+  it('report parsing: the hierarchy roll-up of real output equals Yosys own design totals', () => {
+    for (const row of reports.generic!.rows) {
+      const file = join(dir, 'synth', 'layers', `${row.name}.generic.stat.json`);
+      const rep = parseStatJson(cleanStatJson(readFileSync(file, 'utf8')), file);
+      expect(rep.modules.length).toBeGreaterThan(1); // the popcount tree keeps its hierarchy
+      const top = rep.modules.find((m) => m.module === row.module)!;
+      const mine = subtreeStats(rep, top.module);
+      expect(mine.byType).toEqual(rep.design!.byType);
+      expect(mine.transistors).toBe(rep.design!.transistors);
+    }
+  });
+});
+
+describe('synthDesign (WASM engine)', () => {
+  it('runs a chosen layer in the bundled Yosys and agrees with the report shape', async () => {
+    const t0 = performance.now();
+    const r = await synthDesign(dir, { target: 'ice40', perLayer: true, layers: ['feature.1.FFN_1'], engine: 'wasm' });
+    console.log(`synth ice40 one layer (wasm): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    expect(r.engine).toBe('wasm');
+    expect(r.yosys).toMatch(/^Yosys \d+\.\d+/);
+    expect(r.rows.map((x) => x.name)).toEqual(['feature.1.FFN_1']);
+    expect(r.total.luts).toBeGreaterThan(0);
+    expect(r.total.bram).toBeGreaterThan(0);
+    await expect(synthDesign(dir, { target: 'ice40', perLayer: true, layers: ['feature.9'] })).rejects.toThrow(/no MVAU layer 'feature.9'/);
+  });
+});
+
+describe('bnext-rtl synth', () => {
+  it('prints a per-layer table with totals and the estimate; --json parses', async () => {
+    const t = await cli(['synth', '--design', dir, '--target', 'ice40', '--per-layer']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^layer\s+module\s+LUTs\s+FFs\s+carry\s+BRAM\s+LUTRAM\s+DSP\s+LUT est\./);
+    expect(t.stdout).toMatch(/\nfeature\.1\.FFN_1\s+mvau_xnor\s+\d/);
+    expect(t.stdout).toMatch(/\ntotal\s+[\d,]+/);
+    expect(t.stdout).toMatch(/LUTs estimated vs [\d,]+ synthesized \(estimate [+-]\d+\.\d %\)/);
+    const j = await cli(['synth', '--design', dir, '--target', 'ice40', '--per-layer', '--json']);
+    expect(j.code).toBe(0);
+    const parsed = JSON.parse(j.stdout) as { report: SynthReport };
+    expect(parsed.report.rows).toHaveLength(7);
+    const written = JSON.parse(readFileSync(join(dir, 'synth', 'report.json'), 'utf8')) as SynthReport;
+    const { runs: _r, cacheHits: _h, ...stable } = parsed.report;
+    expect(stable).toEqual(written);
+    expect(parsed.report.total.luts).toBeGreaterThan(0);
+  });
+
+  it('missing folder or manifest: E_DESIGN; unknown target: usage error', async () => {
+    const a = await cli(['synth', '--design', join(root, 'nope'), '--json']);
+    expect(a.code).toBe(1);
+    expect(JSON.parse(a.stdout).error.code).toBe('E_DESIGN');
+    const b = await cli(['synth', '--design', root]);
+    expect(b.stderr).toMatch(/error\[E_DESIGN\].*no manifest\.json/);
+    const c = await cli(['synth', '--design', dir, '--target', 'asic']);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/Choices: "generic", "ice40"/);
+  });
+});

@@ -12,6 +12,7 @@ import { quantReportCommand } from './commands/quant-report.js';
 import { simCommand } from './commands/sim.js';
 import { synthCommand } from './commands/synth.js';
 import { generateCommand } from './commands/generate.js';
+import { doctorCommand } from './commands/doctor.js';
 import { runCommand } from './commands/run.js';
 import { weightsCommand } from './commands/weights.js';
 import type { CliContext } from './options.js';
@@ -37,9 +38,10 @@ function parser(args: readonly string[], ctx: CliContext) {
     .command(irCommand(ctx))
     .command(quantReportCommand(ctx))
     .command(generateCommand(ctx))
+    .command(doctorCommand(ctx))
     .command(simCommand(ctx))
     .command(synthCommand(ctx))
-    .demandCommand(1, 'choose a command: info, generate, sim, synth, run, weights, ir or quant-report')
+    .demandCommand(1, 'choose a command: info, generate, sim, synth, run, weights, ir, quant-report or doctor')
     .recommendCommands()
     .strict()
     .exitProcess(false)

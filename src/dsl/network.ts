@@ -126,7 +126,9 @@ export interface HeadLayer {
   readonly loc?: SourceLoc;
 }
 
+/** Any layer of a network. */
 export type Layer = InputLayer | StemLayer | MaxPoolLayer | ModuleLayer | ConcatLayer | HeadLayer;
+/** The kind tag of a layer. */
 export type LayerKind = Layer['kind'];
 
 /** Family decides naming and the official reference file. */

@@ -17,7 +17,9 @@ export const BNEXT_STAGES = {
 /** BNext-18: ResNet-18 layout. */
 export const BNEXT18_LAYERS = { widths: [64, 128, 256, 512], blocks: [2, 2, 2, 2] } as const;
 
+/** A BNext size name. */
 export type BnextSize = keyof typeof BNEXT_STAGES;
+/** Any zoo network name. */
 export type ZooSize = BnextSize | 'bnext18';
 /** Every zoo size, in order. */
 export const ZOO_SIZES: readonly ZooSize[] = ['tiny', 'small', 'middle', 'large', 'bnext18'];

@@ -85,8 +85,9 @@ export interface Design {
   readonly manifest: Manifest;
 }
 
-/** Default clock (MHz) and target frame rate when the user gives none. */
+/** Default clock (MHz) when the user gives none. */
 export const DEFAULT_CLOCK_MHZ = 200;
+/** Default target frame rate of automatic folding. */
 export const DEFAULT_TARGET_FPS = 100;
 
 /** Per-node cycles of a graph. */

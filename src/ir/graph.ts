@@ -266,6 +266,7 @@ export interface FifoNode extends NodeBase {
   readonly padFlag?: boolean;
 }
 
+/** Any IR node (a discriminated union on `kind`). */
 export type Node =
   | InputNode
   | OutputNode
@@ -292,6 +293,7 @@ export type Node =
   | DwcNode
   | FifoNode;
 
+/** Every op kind name. */
 export type OpKind = Node['kind'];
 /** Node of a given kind. */
 export type NodeOf<K extends OpKind> = Extract<Node, { kind: K }>;

@@ -74,6 +74,7 @@ export const TOOLS = {
   },
 } as const satisfies Record<string, ToolSpec>;
 
+/** A known tool's name. */
 export type ToolName = keyof typeof TOOLS;
 
 /** A located tool. */

@@ -3,6 +3,7 @@ import { fmt, flag, memStem, q } from './common.js';
 import { hexWords, signedWidthOf } from '../mem.js';
 import type { OpBinding } from '../types.js';
 
+/** Binds the `affine` op to the affine core. */
 export const affine: OpBinding<'affine'> = (n, ins) => {
   const qa = q(n);
   const fi = fmt(ins[0]!);

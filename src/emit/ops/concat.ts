@@ -2,6 +2,7 @@
 import type { OpBinding } from '../types.js';
 import { joinFormats } from './eltwise.js';
 
+/** Binds the `concat` op to the concat core. */
 export const concat: OpBinding<'concat'> = (n, ins) => {
   if (ins.length !== 2) throw new Error(`internal: ${n.id}: the concat core joins two streams, got ${ins.length}`);
   return {

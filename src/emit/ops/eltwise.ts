@@ -24,5 +24,7 @@ function join(module: string, n: Node, ins: readonly Node[]): Instance {
   return { module, params: { Par: n.par, ...joinFormats(n, ins) }, inputs: ['a', 'b'], output: 'out', uses: ['requant', 'skid_buffer'] };
 }
 
+/** Binds the `mul` op to the eltwise_mul core. */
 export const mul: OpBinding<'mul'> = (n, ins) => join('eltwise_mul', n, ins);
+/** Binds the `add` op to the eltwise_add core. */
 export const add: OpBinding<'add'> = (n, ins) => join('eltwise_add', n, ins);

@@ -32,6 +32,7 @@ export function weightWords(rows: number, cols: number, pe: number, simd: number
 /** Two's complement code of v in w bits (w <= 31), as a non-negative number. */
 export const twos = (v: number, w: number): number => (v < 0 ? v + 2 ** w : v);
 
+/** Binds the `mvau` op to the mvau_xnor / mvau_int core. */
 export const mvau: OpBinding<'mvau'> = (n, ins) => {
   const acc = fmt(n).width;
   const stem = memStem(n);

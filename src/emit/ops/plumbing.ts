@@ -3,6 +3,7 @@ import { consumers } from '../../ir/graph.js';
 import { dataWidth } from '../stream.js';
 import type { OpBinding } from '../types.js';
 
+/** Binds the `fork` op to the stream_fork core. */
 export const fork: OpBinding<'fork'> = (n, _ins, ctx) => ({
   module: 'stream_fork',
   params: { N: consumers(ctx.graph).get(n.id)!.length, DataW: dataWidth(n) },
@@ -10,6 +11,7 @@ export const fork: OpBinding<'fork'> = (n, _ins, ctx) => ({
   output: 'out',
 });
 
+/** Binds the `fifo` op to the stream_fifo core. */
 export const fifo: OpBinding<'fifo'> = (n) => ({
   module: 'stream_fifo',
   params: { DataW: dataWidth(n), Depth: n.depth },

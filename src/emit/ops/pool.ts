@@ -2,6 +2,7 @@
 import type { OpBinding } from '../types.js';
 import { flag, fmt } from './common.js';
 
+/** Binds the `avgpool` op to the avgpool2 core. */
 export const avgpool: OpBinding<'avgpool'> = (n, ins) => {
   const [c, h, w] = ins[0]!.shape;
   const fi = fmt(ins[0]!);
@@ -14,6 +15,7 @@ export const avgpool: OpBinding<'avgpool'> = (n, ins) => {
   };
 };
 
+/** Binds the `maxpool` op to the maxpool core. */
 export const maxpool: OpBinding<'maxpool'> = (n, ins) => {
   const [c, h, w] = ins[0]!.shape;
   const fi = fmt(ins[0]!);

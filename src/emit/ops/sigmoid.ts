@@ -3,6 +3,7 @@ import { hexWords } from '../mem.js';
 import type { OpBinding } from '../types.js';
 import { flag, fmt, memStem, q } from './common.js';
 
+/** Binds the `sigmoid` op to the sigmoid_lut core. */
 export const sigmoid: OpBinding<'sigmoid'> = (n, ins) => {
   const fi = fmt(ins[0]!);
   const fo = fmt(n);

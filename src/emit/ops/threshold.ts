@@ -3,6 +3,7 @@ import { hexWords } from '../mem.js';
 import type { OpBinding } from '../types.js';
 import { fmt, memStem, q } from './common.js';
 
+/** Binds the `threshold` op to the threshold core. */
 export const threshold: OpBinding<'threshold'> = (n, ins) => {
   const fi = fmt(ins[0]!);
   const tw = fi.width + 1;

@@ -4,6 +4,7 @@ import type { OpBinding } from '../types.js';
 import { flag, fmt, memStem, q } from './common.js';
 import { twos, weightWords } from './mvau.js';
 
+/** Binds the `gap` op to the gap core. */
 export const gap: OpBinding<'gap'> = (n, ins) => {
   const [c, h, w] = ins[0]!.shape;
   const fi = fmt(ins[0]!);
@@ -19,6 +20,7 @@ export const gap: OpBinding<'gap'> = (n, ins) => {
   };
 };
 
+/** Binds the `mix` op to the mix core. */
 export const mix: OpBinding<'mix'> = (n, ins) => {
   const [a, b] = [fmt(ins[0]!), fmt(ins[1]!)];
   const fo = fmt(n);
@@ -48,6 +50,7 @@ export const mix: OpBinding<'mix'> = (n, ins) => {
   };
 };
 
+/** Binds the `fc` op to the fc core. */
 export const fc: OpBinding<'fc'> = (n, ins) => {
   const fi = fmt(ins[0]!);
   const fo = fmt(n);
@@ -84,6 +87,7 @@ export const fc: OpBinding<'fc'> = (n, ins) => {
   };
 };
 
+/** Binds the `gate` op to the gate core. */
 export const gate: OpBinding<'gate'> = (n, ins) => {
   const fx = fmt(ins[0]!);
   const fg = fmt(ins[1]!);

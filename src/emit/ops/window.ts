@@ -2,6 +2,7 @@
 import { elemWidth } from '../stream.js';
 import type { OpBinding } from '../types.js';
 
+/** Binds the `window` op to the sliding_window core. */
 export const window: OpBinding<'window'> = (n, ins) => {
   const [c, h, w] = ins[0]!.shape;
   return {

@@ -43,6 +43,11 @@ export const FoldFileSchema = z
   })
   .strict();
 
+/** An element-wise op on a map (not a vector), whose lanes are the layer's `par`. */
+function isMapOp(n: Node): boolean {
+  return n.shape[1] * n.shape[2] > 1 && n.kind !== 'input' && n.kind !== 'window' && n.kind !== 'threshold' && n.kind !== 'mvau';
+}
+
 /** Fraction of the cycle budget the SE branch's FCs may take (they delay each module's gate). */
 export const SE_FRACTION = 0.1;
 
@@ -82,7 +87,7 @@ export function checkFold(g: Graph, cfg: FoldConfig, file?: string): void {
       const inC = src.kind === 'window' ? src.shape[0] / src.kernel ** 2 : src.shape[0];
       if (inC % f.simd !== 0) fail('E_FOLD', `simd ${f.simd} must divide the ${inC} input channels of ${n.id}`, at('simd'));
       if (n.rows % f.pe !== 0) fail('E_FOLD', `pe ${f.pe} must divide the ${n.rows} output channels of ${n.id}`, at('pe'));
-    } else if (n.shape[1] * n.shape[2] > 1 && n.kind !== 'input' && n.kind !== 'window' && n.kind !== 'threshold' && n.shape[0] % f.par !== 0)
+    } else if (isMapOp(n) && n.shape[0] % f.par !== 0)
       fail('E_FOLD', `par ${f.par} must divide the ${n.shape[0]} channels of ${n.id}`, at('par'));
   }
 }
@@ -181,7 +186,7 @@ export function autoFold(g: Graph, targetCycles: number): FoldConfig {
           (p) => (c / p) * src.shape[1] * src.shape[2] <= ELEMENTWISE_HEADROOM * targetCycles && fcCycles(p) <= (n.layer === 'head' ? ELEMENTWISE_HEADROOM : SE_FRACTION) * targetCycles,
         ) ?? c;
       layers[n.layer] = { ...cur, vpar: Math.max(cur.vpar, vpar) };
-    } else if (n.shape[1] * n.shape[2] > 1 && n.kind !== 'window' && n.kind !== 'threshold' && n.kind !== 'input') {
+    } else if (isMapOp(n)) {
       const c = n.shape[0];
       // Element-wise ops get 25 % headroom so that the MVAUs alone set the rate: a chain of cores
       // all running exactly at the bottleneck rate loses cycles to every small bubble.
@@ -194,7 +199,7 @@ export function autoFold(g: Graph, targetCycles: number): FoldConfig {
   // make each layer's par divide all its channel counts
   for (const n of g.nodes) {
     const l = layers[n.layer]!;
-    if (n.shape[1] * n.shape[2] > 1 && n.kind !== 'window' && n.kind !== 'threshold' && n.kind !== 'input' && n.kind !== 'mvau' && n.shape[0] % l.par !== 0)
+    if (isMapOp(n) && n.shape[0] % l.par !== 0)
       layers[n.layer] = { ...l, par: divisorAtMost(n.shape[0], l.par) };
   }
   return { layers };

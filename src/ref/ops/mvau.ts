@@ -1,14 +1,8 @@
 import { checkFits } from '../../ir/fixed.js';
+import { popcount32 as popcount } from '../float/binconv.js';
 import type { NodeOf } from '../../ir/graph.js';
 import type { RefOp } from './types.js';
 import { qOf } from './types.js';
-
-/** popcount of a 32-bit word. */
-function popcount(v: number): number {
-  v = v - ((v >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
 
 /** Packs +-1/0 values into sign bits (1 = positive) and non-zero mask bits, 32 per word. */
 function pack(get: (j: number) => number, n: number, bits: Int32Array, mask: Int32Array, off: number): void {

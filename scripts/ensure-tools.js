@@ -8,6 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 const TOOLS = [
   { bin: 'verilator', pkg: 'verilator', why: 'RTL lint and cycle-accurate simulation' },
   { bin: 'iverilog', pkg: 'iverilog', why: 'second-simulator compatibility check' },
+  { bin: 'chromium', pkg: 'chromium', why: 'headless-browser check of the HTML design report' },
+  { bin: 'nextpnr-ice40', pkg: 'nextpnr-ice40', why: 'iCE40 place and route for the fmax of bnext-rtl synth' },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;

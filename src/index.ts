@@ -57,3 +57,8 @@ export { synthDesign, topInstances, subtreeStats } from './synth/run.js';
 export type { SynthOptions, SynthReport, SynthRow, SynthFigures, CoreInstance } from './synth/run.js';
 export { synthScript, SYNTH_TARGETS, cleanStatJson } from './synth/script.js';
 export type { SynthScriptOptions } from './synth/script.js';
+export { buildDesignReport, DEFAULT_SQNR_IMAGES, SQNR_SEED } from './report/build.js';
+export type { ReportOptions } from './report/build.js';
+export { renderReportHtml } from './report/html.js';
+export { DESIGN_REPORT_VERSION } from './report/types.js';
+export type { DesignReport, DesignInfo, ReportSummary, LayerReport, LayerGraph, LayerEdge, SynthSection, PowerSection, SqnrSection, SynthFiguresView, LayerSqnrView, LayerPowerView } from './report/types.js';

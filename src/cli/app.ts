@@ -13,6 +13,7 @@ import { simCommand } from './commands/sim.js';
 import { synthCommand } from './commands/synth.js';
 import { generateCommand } from './commands/generate.js';
 import { doctorCommand } from './commands/doctor.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { weightsCommand } from './commands/weights.js';
 import type { CliContext } from './options.js';
@@ -41,7 +42,8 @@ function parser(args: readonly string[], ctx: CliContext) {
     .command(doctorCommand(ctx))
     .command(simCommand(ctx))
     .command(synthCommand(ctx))
-    .demandCommand(1, 'choose a command: info, generate, sim, synth, run, weights, ir, quant-report or doctor')
+    .command(reportCommand(ctx))
+    .demandCommand(1, 'choose a command: info, generate, sim, synth, run, weights, ir, quant-report, report or doctor')
     .recommendCommands()
     .strict()
     .exitProcess(false)

@@ -11,10 +11,12 @@ import { irCommand } from './commands/ir.js';
 import { quantReportCommand } from './commands/quant-report.js';
 import { simCommand } from './commands/sim.js';
 import { synthCommand } from './commands/synth.js';
+import { estimateCommand } from './commands/estimate.js';
 import { generateCommand } from './commands/generate.js';
 import { doctorCommand } from './commands/doctor.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { powerCommand } from './commands/power.js';
 import { weightsCommand } from './commands/weights.js';
 import type { CliContext } from './options.js';
 import { type CliIo, processIo } from './output.js';
@@ -42,8 +44,10 @@ function parser(args: readonly string[], ctx: CliContext) {
     .command(doctorCommand(ctx))
     .command(simCommand(ctx))
     .command(synthCommand(ctx))
+    .command(powerCommand(ctx))
+    .command(estimateCommand(ctx))
     .command(reportCommand(ctx))
-    .demandCommand(1, 'choose a command: info, generate, sim, synth, run, weights, ir, quant-report, report or doctor')
+    .demandCommand(1, 'choose a command: info, generate, sim, synth, power, estimate, run, weights, ir, quant-report, report or doctor')
     .recommendCommands()
     .strict()
     .exitProcess(false)

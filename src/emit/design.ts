@@ -13,13 +13,17 @@ import type { Graph, Node } from '../ir/graph.js';
 import { OPS } from '../ir/ops/index.js';
 import { autoFold, type FoldConfig } from '../passes/fold.js';
 import { compile, runPasses } from '../passes/index.js';
+import { graphTiming } from '../passes/timing.js';
 import type { QuantSettings } from '../passes/quant-settings.js';
 import { defaultCalibration } from '../ref/int.js';
 import { estimateGraph } from '../synth/estimate/model.js';
 import type { WeightSet } from '../weights/types.js';
+import { packageDesign, packageReadme, type PackageOptions } from '../package/index.js';
 import { CORES_DIR } from './env.js';
+import { portsManifest, portsReadme, simReadme, type ExternalMemoryInfo, type WeightStreamInfo } from './ports.js';
 import { dataWidth } from './stream.js';
-import { emitTop, type EmittedDesign } from './top.js';
+import { emitTop, SIM_CORES_DIR, type EmitOptions, type EmittedDesign } from './top.js';
+import type { WeightsMode } from './types.js';
 
 /** How the folding is chosen. */
 export type FoldChoice =
@@ -40,6 +44,10 @@ export interface GenerateOptions {
   /** Network recipe for the manifest (zoo size or JSON file). */
   readonly recipe: Readonly<Record<string, unknown>>;
   readonly version?: string;
+  /** FIFOs whose RAM exceeds this many bits get an external memory port (default {@link DEFAULT_EXT_MEM_THRESHOLD_BITS}; 0 = none). */
+  readonly extMemThresholdBits?: number;
+  /** MVAU weights in ROMs (`rom`, default) or from top-level weight streams (`stream`). */
+  readonly weightsMode?: WeightsMode;
 }
 
 /** The manifest written as manifest.json. */
@@ -65,8 +73,27 @@ export interface Manifest {
     readonly weightBits: number;
     readonly bufferBits: number;
     readonly lutsEstimate: number;
+    /** Instance names of the layer's cores in the top (`u_<node>`), as the waveform hierarchy shows them under `TOP.<top>`. */
+    readonly instances: readonly string[];
   }[];
-  readonly memory: { readonly weightBits: number; readonly fifoBits: number; readonly otherBits: number; readonly totalBits: number };
+  readonly memory: {
+    readonly weightBits: number;
+    readonly fifoBits: number;
+    readonly otherBits: number;
+    readonly totalBits: number;
+    /** Memory bits left on chip: totalBits minus external buffers and streamed weights, plus the fifo_ext heads and tails. */
+    readonly onChipBits: number;
+    /** Bits of the external memory regions (whole words). */
+    readonly externalBufferBits: number;
+    /** MVAU weight bits that arrive on weight streams instead of ROMs. */
+    readonly streamedWeightBits: number;
+  };
+  /** Where MVAU weights come from. */
+  readonly weightsMode: WeightsMode;
+  /** Map buffers in external memory (`generate --ext-mem-threshold`). */
+  readonly externalMemory: ExternalMemoryInfo;
+  /** Weight stream inputs (`generate --weights-mode stream`). */
+  readonly weightStreams: readonly WeightStreamInfo[];
   readonly performance: {
     readonly cyclesPerFrame: number;
     readonly bottleneck: string;
@@ -89,6 +116,14 @@ export interface Design {
 export const DEFAULT_CLOCK_MHZ = 200;
 /** Default target frame rate of automatic folding. */
 export const DEFAULT_TARGET_FPS = 100;
+/** Default of `--ext-mem-threshold`: FIFOs over 1 Mbit (2^20 bits) use external memory. */
+export const DEFAULT_EXT_MEM_THRESHOLD_BITS = 2 ** 20;
+
+/** The emitter options a manifest records (so a design folder is re-emitted identically). */
+export function emitOptionsOf(m: Pick<Manifest, 'weightsMode' | 'externalMemory'>): EmitOptions {
+  // Manifests written before these options existed: ROM weights, every FIFO on chip.
+  return { weightsMode: m.weightsMode ?? 'rom', extMemThresholdBits: m.externalMemory?.thresholdBits ?? 0 };
+}
 
 /** Per-node cycles of a graph. */
 export function nodeCycles(g: Graph): Map<string, number> {
@@ -122,7 +157,9 @@ export function generateDesign(o: GenerateOptions): Design {
   const hw = compile(o.net, o.ws, 'hw', { calibration: defaultCalibration(o.net), quant: o.quant });
   const cfg = resolveFold(hw, o.fold);
   const g = compileFolded(hw, cfg);
-  const emitted = emitTop(g, { version: o.version ?? '0.1.0' });
+  const thresholdBits = o.extMemThresholdBits ?? DEFAULT_EXT_MEM_THRESHOLD_BITS;
+  const weightsMode = o.weightsMode ?? 'rom';
+  const emitted = emitTop(g, { version: o.version ?? '0.1.0', weightsMode, extMemThresholdBits: thresholdBits });
   const cyc = nodeCycles(g);
   const est = estimateGraph(g);
   let bottleneck = g.nodes[0]!;
@@ -143,6 +180,7 @@ export function generateDesign(o: GenerateOptions): Design {
       weightBits,
       bufferBits,
       lutsEstimate: ns.reduce((a, n) => a + est.nodes.get(n.id)!.luts, 0),
+      instances: ns.flatMap((n) => emitted.instances.get(n.id) ?? []),
     };
   });
   const weightBits = layers.reduce((a, l) => a + l.weightBits, 0);
@@ -152,7 +190,18 @@ export function generateDesign(o: GenerateOptions): Design {
   const outSrc = g.nodes.find((n) => n.id === g.nodes.find((x) => x.kind === 'output')!.inputs[0])!;
   const fmtOf = (n: Node) => (n.elem.kind === 'fix' ? formatName(n.elem.fmt) : n.elem.kind);
   const rtl = emitted.files.get(`${emitted.top}.v`)!;
-  const files = [`${emitted.top}.v`, `${emitted.top}.f`, ...emitted.cores.map((c) => `cores/${c}.v`), ...[...emitted.files.keys()].filter((k) => k.startsWith('mem/')), 'manifest.json', 'README.md'];
+  const sim = emitted.sim;
+  const files = [
+    `${emitted.top}.v`,
+    `${emitted.top}.f`,
+    ...emitted.cores.map((c) => `cores/${c}.v`),
+    ...[...emitted.files.keys()].filter((k) => k.startsWith('mem/')),
+    ...(sim ? [`${emitted.top}_sim.f`, sim.file, ...sim.cores.map((c) => `sim/${c}.v`)] : []),
+    'manifest.json',
+    'README.md',
+  ];
+  const fps = (clockMhz * 1e6) / cyclesPerFrame;
+  const ports = portsManifest(g, emitted, est.nodes, fps, thresholdBits);
   const manifest: Manifest = {
     tool: `bnext-rtl ${o.version ?? '0.1.0'}`,
     network: { name: o.net.name, input: o.net.input, classes: o.net.classes, recipe: o.recipe },
@@ -166,13 +215,24 @@ export function generateDesign(o: GenerateOptions): Design {
       output: { lanes: outSrc.par, format: fmtOf(outSrc), tdataBits: dataWidth(outSrc), beatsPerFrame: outSrc.shape[0] / outSrc.par },
     },
     layers,
-    memory: { weightBits, fifoBits, otherBits: est.total.memBits - weightBits - fifoBits, totalBits: est.total.memBits },
+    memory: {
+      weightBits,
+      fifoBits,
+      otherBits: est.total.memBits - weightBits - fifoBits,
+      totalBits: est.total.memBits,
+      onChipBits: est.total.memBits - ports.movedOffChipBits,
+      externalBufferBits: 8 * ports.externalMemory.totalBytes,
+      streamedWeightBits: ports.streamedWeightBits,
+    },
+    weightsMode,
+    externalMemory: ports.externalMemory,
+    weightStreams: ports.weightStreams,
     performance: {
       cyclesPerFrame,
       bottleneck: bottleneck.id,
-      latencyCyclesEstimate: layers.reduce((a, l) => a + l.cycles, 0),
+      latencyCyclesEstimate: Math.round(graphTiming(g).latency),
       clockMhz,
-      framesPerSecond: (clockMhz * 1e6) / cyclesPerFrame,
+      framesPerSecond: fps,
     },
     resources: { lutsEstimate: est.total.luts, note: 'analytic estimate (src/synth/estimate/model.ts); run bnext-rtl synth for synthesis figures' },
     files,
@@ -194,11 +254,11 @@ See manifest.json for the folding, streams, memories, cycle model and estimates.
 - Logits stream \`out_*\`: ${m.streams.output.beatsPerFrame} beats per image, ${m.streams.output.lanes} lane(s) of ${m.streams.output.format}.
 - Cycle model: ${m.performance.cyclesPerFrame} cycles per frame (bottleneck \`${m.performance.bottleneck}\`),
   ${m.performance.framesPerSecond.toFixed(1)} frames/s at ${m.performance.clockMhz} MHz.
-
+${portsReadme(m)}
 Simulate against the integer reference model:
 
     bnext-rtl sim --design <this folder> --input images.npy [--stall 0.3]
-
+${simReadme(m)}
 Lint:
 
     verilator --lint-only -Wall -f ${m.top}.f --top-module ${m.top}
@@ -206,7 +266,7 @@ Lint:
 Synthesize with Yosys (writes synth/<target>.ys, runnable as \`yosys -s synth/<target>.ys\` from this folder):
 
     bnext-rtl synth --design <this folder> --target ice40 --per-layer
-`;
+${packageReadme(m)}`;
 }
 
 /** Fails when `dir` exists and is not empty, unless `force` (checked before any work is done). */
@@ -215,19 +275,35 @@ export function checkDesignTarget(dir: string, force = false): void {
     fail('E_DESIGN', `${dir} exists and is not empty; choose another --out or pass --force to replace it`, { file: dir });
 }
 
-/** Writes the design folder atomically; refuses to replace an existing non-empty folder unless `force`. */
-export function writeDesign(dir: string, d: Design, force = false): void {
+/**
+ * Writes the design folder atomically, with its package files (../package: FuseSoC core,
+ * standalone testbench, `pkg.vectors` test images); refuses to replace an existing non-empty
+ * folder unless `force`. Returns the manifest as written (its `files` include the package files).
+ */
+export function writeDesign(dir: string, d: Design, force = false, pkg: PackageOptions = {}): Manifest {
   checkDesignTarget(dir, force);
+  // Packaging (FuseSoC core, standalone testbench, vectors) is computed before anything is written.
+  const extra = packageDesign(d, pkg);
+  const manifest = { ...d.manifest, files: [...d.manifest.files, ...extra.keys()] };
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   try {
     mkdirSync(join(tmp, 'mem'), { recursive: true });
     mkdirSync(join(tmp, 'cores'), { recursive: true });
+    const sim = d.emitted.sim;
+    if (sim) mkdirSync(join(tmp, 'sim'), { recursive: true });
     for (const [p, t] of d.emitted.files) writeFileSync(join(tmp, p), t);
     for (const c of d.emitted.cores) copyFileSync(`${CORES_DIR}${c}.v`, join(tmp, 'cores', `${c}.v`));
-    writeFileSync(join(tmp, `${d.manifest.top}.f`), [...d.emitted.cores.map((c) => `cores/${c}.v`), `${d.manifest.top}.v`].join('\n') + '\n');
-    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(d.manifest, null, 2) + '\n');
-    writeFileSync(join(tmp, 'README.md'), designReadme(d.manifest));
+    for (const c of sim?.cores ?? []) copyFileSync(`${SIM_CORES_DIR}${c}.v`, join(tmp, 'sim', `${c}.v`));
+    const synthList = [...d.emitted.cores.map((c) => `cores/${c}.v`), `${d.manifest.top}.v`];
+    writeFileSync(join(tmp, `${d.manifest.top}.f`), synthList.join('\n') + '\n');
+    if (sim) writeFileSync(join(tmp, `${d.manifest.top}_sim.f`), [...synthList, ...sim.cores.map((c) => `sim/${c}.v`), sim.file].join('\n') + '\n');
+    for (const [p, t] of extra) {
+      mkdirSync(dirname(join(tmp, p)), { recursive: true });
+      writeFileSync(join(tmp, p), t);
+    }
+    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    writeFileSync(join(tmp, 'README.md'), designReadme(manifest));
     mkdirSync(dirname(dir), { recursive: true });
     if (existsSync(dir)) {
       const old = `${dir}.old-${process.pid}`;
@@ -235,6 +311,7 @@ export function writeDesign(dir: string, d: Design, force = false): void {
       renameSync(tmp, dir);
       rmSync(old, { recursive: true, force: true });
     } else renameSync(tmp, dir);
+    return manifest;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

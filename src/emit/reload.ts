@@ -15,7 +15,7 @@ import { readFileChecked } from '../io/atomic.js';
 import { resolveQuant } from '../passes/quant-settings.js';
 import { loadWeights } from '../weights/load.js';
 import { randomWeights } from '../weights/random.js';
-import { generateDesign, type Design, type Manifest } from './design.js';
+import { emitOptionsOf, generateDesign, type Design, type Manifest } from './design.js';
 
 /** Reads `<dir>/manifest.json`. */
 export function readManifest(dir: string): Manifest {
@@ -43,7 +43,7 @@ export function reloadDesign(dir: string): { design: Design; net: Network } {
   }
   const quant = resolveQuant({ ...m.quant, formats: Object.fromEntries(Object.entries(m.quant.formats).map(([k, f]) => [k, `${f.signed ? 's' : 'u'}${f.width}.${f.frac}`])) });
   const fold = m.fold.kind === 'file' ? { kind: 'file' as const, config: m.fold.resolved, file: m.fold.file } : { kind: 'file' as const, config: m.fold.resolved, file: 'manifest.json' };
-  const design = generateDesign({ net, ws, weights: m.weights, quant, fold, recipe: m.network.recipe });
+  const design = generateDesign({ net, ws, weights: m.weights, quant, fold, recipe: m.network.recipe, ...emitOptionsOf(m) });
   const top = readFileChecked(join(dir, `${m.top}.v`)).toString('utf8');
   const sha = createHash('sha256').update(top).digest('hex');
   if (sha !== m.rtlSha256 || design.manifest.rtlSha256 !== sha)

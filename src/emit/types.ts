@@ -33,6 +33,29 @@ export interface Instance {
   readonly open?: readonly { readonly port: string; readonly width: number }[];
   /** Other cores this core instantiates (for the file list). */
   readonly uses?: readonly string[];
+  /**
+   * The instance is a `fifo_ext` whose storage is external memory: the stitcher allocates its
+   * address region (`words` words of `wordBytes` bytes), sets its `AddrW` / `Base` parameters and
+   * brings its `mem_*` port out to the top level.
+   */
+  readonly extMem?: { readonly words: number; readonly wordBytes: number };
+  /**
+   * The instance reads its weights from a top-level weight stream (`--weights-mode stream`): the
+   * stitcher writes `words` (one hex word per line, in stream order) to `mem/<file>` and brings
+   * the instance's `w_*` stream out to the top level.
+   */
+  readonly weightStream?: { readonly file: string; readonly words: readonly string[]; readonly wordBits: number };
+}
+
+/** Where an MVAU's weights come from. */
+export type WeightsMode = 'rom' | 'stream';
+
+/** Placement choices that change which cores and top-level ports a design has. */
+export interface Placement {
+  /** `rom`: MVAU weights in $readmemh ROMs; `stream`: from top-level weight streams. */
+  readonly weightsMode: WeightsMode;
+  /** FIFOs whose RAM ({tlast, tdata} per beat) exceeds this many bits use external memory; 0 = none. */
+  readonly extMemThresholdBits: number;
 }
 
 /** Context for bindings. */
@@ -40,6 +63,8 @@ export interface EmitContext {
   readonly graph: Graph;
   /** Producer nodes by id. */
   readonly byId: ReadonlyMap<string, Node>;
+  /** Weight and buffer placement (default: weights in ROMs, every FIFO on chip). */
+  readonly placement?: Placement;
 }
 
 /** Binds one op kind to a core: parameters, memories, ports. */

@@ -21,6 +21,7 @@
  * FFN_3x3 module at 32x32, and likewise in every module of BNext-Tiny).
  */
 import type { FifoNode, Graph, Node } from '../ir/graph.js';
+import { graphTiming, peakOccupancy } from './timing.js';
 import { withNodes } from './util.js';
 
 /** Beats a full frame of a node's stream takes. */
@@ -41,9 +42,21 @@ export const VECTOR_SLACK = 2;
  */
 export const FRAME_FIFO_FRAMES = 1.25;
 
+/**
+ * Maps of at most this many rows fit whole in a sliding window's line buffer (Kernel + Stride rows),
+ * so a window's first output waits for the whole frame and branches trail by whole frames: their
+ * barrier FIFOs hold {@link SMALL_MAP_FIFO_FRAMES} frames (cheap: these maps are small). Measured on
+ * BNext-Tiny@32 (18,432 modelled cycles per frame): 1.25 frames everywhere gave 23,123; the timing
+ * model's depths alone 19,909; 2.25 frames on every barrier FIFO 18,432.
+ */
+export const SMALL_MAP_ROWS = 4;
+/** Frames a barrier FIFO of a small map holds (see {@link SMALL_MAP_ROWS}). */
+export const SMALL_MAP_FIFO_FRAMES = 2.25;
+
 /** Inserts the FIFOs. */
 export function sizeFifos(g: Graph): Graph {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const timing = graphTiming(g);
   const barrier = new Map<string, number>();
   const lag = new Map<string, number>();
   /** Row lag of producer p expressed in rows of a map of height h. */
@@ -70,13 +83,19 @@ export function sizeFifos(g: Graph): Graph {
       if (!join && !burst) return id;
       const p = ins[i]!;
       const rowBeats = (p.shape[0] / p.par) * p.shape[2];
-      const depth = burst
+      const rule = burst
         ? burst
         : counts[i]! < top
-          ? Math.ceil(FRAME_FIFO_FRAMES * frameBeats(p)) + FIFO_SLACK
+          ? Math.ceil((p.shape[1] <= SMALL_MAP_ROWS ? SMALL_MAP_FIFO_FRAMES : FRAME_FIFO_FRAMES) * frameBeats(p)) + FIFO_SLACK
           : p.shape[1] > 1
             ? Math.min(frameBeats(p), Math.ceil(own - lags[i]! + 2) * rowBeats) + FIFO_SLACK
             : frameBeats(p) + VECTOR_SLACK;
+      // The rules above assume the late branch trails by about a frame. On small maps it trails by
+      // more (a window needs the whole 2x2 map, then the MVAU takes its frame, then the SE chain):
+      // the steady-state timing model says how many beats really wait (measured on BNext-Tiny@32
+      // at 18,432 modelled cycles per frame: 23,123 with the rules alone, 18,432 with 2.25-frame FIFOs).
+      const waiting = join ? Math.ceil(peakOccupancy(timing.spans.get(id)!, timing.spans.get(n.id)!, timing.period, frameBeats(p))) + FIFO_SLACK : 0;
+      const depth = Math.max(rule, waiting > frameBeats(p) + FIFO_SLACK ? waiting : 0);
       if (!depth) return id;
       const f: FifoNode = {
         kind: 'fifo',

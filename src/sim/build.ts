@@ -29,6 +29,8 @@ export const DEFAULT_SIM_CACHE = join(ROOT, '.cache', 'verilator');
 
 /** Verilator flags common to every build (also part of the cache key). */
 const VERILATOR_FLAGS = ['--cc', '--prefix', 'Vsim', '-O3', '--x-assign', 'fast', '--x-initial', 'fast', '--no-timing', '-Wno-fatal'];
+/** Extra Verilator flags of a toggle-coverage build: every signal, whatever its width. */
+const COVERAGE_FLAGS = ['--coverage-toggle', '--coverage-max-width', '1000000'];
 /** C++ flags: position-independent code, and only the wrapper's sim_* symbols exported. */
 const CXX_FLAGS = ['-fPIC', '-fvisibility=hidden', '-fvisibility-inlines-hidden'];
 /** Linker flags: a shared library that binds its own symbols first. */
@@ -57,6 +59,14 @@ export interface BuildOptions {
   readonly params?: Readonly<Record<string, number | bigint | string>>;
   /** Build with FST waveform support (`--trace-fst`). Default false. */
   readonly trace?: boolean;
+  /**
+   * Build with Verilator toggle coverage (`--coverage-toggle`, no width limit): every signal bit
+   * counts its changes, written by the harness (`SimModel.coverage`). A separate cache entry.
+   * `exclude` lists file patterns (`*` and `?` wildcards, e.g. a cores folder) whose signals are
+   * not counted: instrumenting every core multiplies the C++ to compile (a 24-core design went
+   * from 19 generated files to over 120), so designs count the top-level wires only. Default off.
+   */
+  readonly coverage?: boolean | { readonly exclude?: readonly string[] };
   /** Clock input port, driven by the harness and not part of the input buffer. Default `clk_i`. */
   readonly clock?: string;
   /** Cache folder. Default `<repo>/.cache/verilator`. */
@@ -94,6 +104,8 @@ export interface BuiltModel {
   readonly clock: string;
   /** Whether the library can write FST traces. */
   readonly trace: boolean;
+  /** Whether the library counts toggles (absent in cache entries made before the option existed). */
+  readonly coverage?: boolean;
   /** Ports except the clock, in the order of the Verilated header. */
   readonly ports: readonly PortInfo[];
   /** Words in the input buffer. */
@@ -113,6 +125,8 @@ export async function buildModel(opts: BuildOptions): Promise<BuiltModel> {
   const progress = opts.onProgress ?? (() => {});
   const clock = opts.clock ?? 'clk_i';
   const trace = opts.trace ?? false;
+  const coverage = opts.coverage !== undefined && opts.coverage !== false;
+  const coverageExclude = typeof opts.coverage === 'object' ? [...(opts.coverage.exclude ?? [])] : [];
   const jobs = opts.jobs ?? 2;
   checkOptions(opts, clock, jobs);
   const files = opts.files.map((f) => resolve(f));
@@ -127,14 +141,14 @@ export async function buildModel(opts: BuildOptions): Promise<BuiltModel> {
     hash.update(`${label}\0${bytes.length}\0`).update(bytes);
   };
   add('verilator', verilator.versionText);
-  add('flags', JSON.stringify([VERILATOR_FLAGS, CXX_FLAGS, LD_FLAGS, MAKE_VARS, params, opts.top, clock, trace]));
+  add('flags', JSON.stringify([VERILATOR_FLAGS, CXX_FLAGS, LD_FLAGS, MAKE_VARS, params, opts.top, clock, trace, ...(coverage ? ['coverage', coverageExclude] : [])]));
   add('template', template);
   for (const f of files) add(`file ${basename(f)}`, readFileChecked(f));
   for (const d of includeDirs) for (const f of includeFiles(d)) add(`inc ${f}`, readFileChecked(join(d, f)));
   const key = hash.digest('hex');
 
   const cacheDir = resolve(opts.cacheDir ?? DEFAULT_SIM_CACHE);
-  const dir = join(cacheDir, `${opts.top}-${key.slice(0, 16)}`);
+  const dir = join(cacheDir, `${opts.top}${coverage ? '-cov' : ''}-${key.slice(0, 16)}`);
   const hit = readEntry(dir, key);
   if (hit) {
     progress(`verilator: cache hit for '${opts.top}' (${dir})`);
@@ -150,8 +164,8 @@ export async function buildModel(opts: BuildOptions): Promise<BuiltModel> {
   const tmp = join(cacheDir, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     mkdirSync(tmp);
-    const layout = await compileInto(tmp, { ...opts, clock, trace, jobs }, files, includeDirs, params, verilator.path, template);
-    const built: BuiltModel = { top: opts.top, library: join(dir, LIB_NAME), clock, trace, ...layout, key, cached: false };
+    const layout = await compileInto(tmp, { ...opts, clock, trace, coverage, coverageExclude, jobs }, files, includeDirs, params, verilator.path, template);
+    const built: BuiltModel = { top: opts.top, library: join(dir, LIB_NAME), clock, trace, ...(coverage ? { coverage } : {}), ...layout, key, cached: false };
     writeFileSync(join(tmp, META_NAME), JSON.stringify(built, null, 2) + '\n');
     try {
       renameSync(tmp, dir);
@@ -171,7 +185,7 @@ export async function buildModel(opts: BuildOptions): Promise<BuiltModel> {
 /** Verilates, fills the wrapper and compiles in `tmp`, leaving `tmp/libsim.so` (and the wrapper source). */
 async function compileInto(
   tmp: string,
-  opts: BuildOptions & { readonly clock: string; readonly trace: boolean; readonly jobs: number },
+  opts: BuildOptions & { readonly clock: string; readonly trace: boolean; readonly coverage: boolean; readonly coverageExclude: readonly string[]; readonly jobs: number },
   files: readonly string[],
   includeDirs: readonly string[],
   params: readonly string[],
@@ -183,9 +197,16 @@ async function compileInto(
   const wrapper = join(tmp, 'harness.cpp');
   // Verilator only records the wrapper's name in the makefile; its content follows from the ports.
   writeFileSync(wrapper, '// placeholder, replaced once the ports are known\n');
+  const vlt = join(tmp, 'coverage.vlt');
+  if (opts.coverageExclude.length) {
+    for (const p of opts.coverageExclude) if (/["\n\\]/.test(p)) fail('E_ARG', `coverage exclude pattern '${p}' must not contain quotes, backslashes or newlines`, { field: 'coverage.exclude' });
+    writeFileSync(vlt, ['`verilator_config', ...opts.coverageExclude.map((p) => `coverage_off -file "${p}"`)].join('\n') + '\n');
+  }
   const vArgs = [
     ...VERILATOR_FLAGS,
     ...(opts.trace ? ['--trace-fst'] : []),
+    ...(opts.coverage ? COVERAGE_FLAGS : []),
+    ...(opts.coverageExclude.length ? [vlt] : []),
     '--top-module', opts.top,
     '--Mdir', obj,
     '--exe', wrapper, '-o', LIB_NAME,

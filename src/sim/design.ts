@@ -6,10 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fail } from '../diag.js';
+import { emitOptionsOf } from '../emit/design.js';
 import { CORES_DIR } from '../emit/env.js';
-import { emitTop } from '../emit/top.js';
+import { readManifest } from '../emit/reload.js';
+import { emitTop, SIM_CORES_DIR, type EmitOptions } from '../emit/top.js';
 import { quantize as quantizeValue, type FixFormat } from '../ir/fixed.js';
 import type { Graph } from '../ir/graph.js';
 import { OPS } from '../ir/ops/index.js';
@@ -28,13 +30,28 @@ export interface SimDesignOptions {
   /** Write an FST waveform here. */
   readonly wave?: string;
   readonly onProgress?: (msg: string) => void;
+  /** Called when the simulation starts (done 0) and whenever an image's last logit is out, with the cycles so far. */
+  readonly onFrame?: (done: number, total: number, cycles: number) => void;
   /** Cycle limit (default: 4x the analytic cycles of all frames plus the latency bound). */
   readonly maxCycles?: number;
   /** Clock for the frames/s figure (MHz, default 200). */
   readonly clockMhz?: number;
-  /** Simulate this design folder's own files (`<top>.v`, `cores/`, `mem/`) instead of emitting `g` afresh. */
+  /**
+   * Activity: build the model with toggle coverage of the top module's wires and write the
+   * counters (counted from the end of the reset) to this Verilator coverage .dat file (read by
+   * src/power/activity.ts).
+   */
+  readonly activity?: string;
+  /** Simulate this design folder's own files (`<top>.v`, `cores/`, `mem/`, `sim/`) instead of emitting `g` afresh. */
   readonly dir?: string;
+  /** How `g` is emitted (weights mode, external memory threshold); with `dir`, taken from its manifest. */
+  readonly emit?: EmitOptions;
+  /** Latency of the behavioural external memory, cycles (default {@link DEFAULT_MEM_LATENCY}). */
+  readonly memLatency?: number;
 }
+
+/** Default latency of the simulated external memory (request to response), cycles. */
+export const DEFAULT_MEM_LATENCY = 20;
 
 /** Per-image comparison. */
 export interface ImageResult {
@@ -74,7 +91,12 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
   const outFmt: FixFormat = outSrc.elem.fmt;
   const n = batch.shape[0]!;
 
-  const design = emitTop(g);
+  const design = emitTop(g, opts.dir ? emitOptionsOf(readManifest(opts.dir)) : (opts.emit ?? {}));
+  // A top with external memory ports or weight streams runs inside its simulation-only wrapper.
+  const sim = design.sim;
+  const memLatency = opts.memLatency ?? DEFAULT_MEM_LATENCY;
+  if (!(Number.isInteger(memLatency) && memLatency >= 1 && memLatency < 2 ** 16))
+    fail('E_ARG', `memory latency must be an integer from 1 to 65535 cycles, got ${memLatency}`, { field: 'memLatency' });
   // Content-addressed folder: the same design reuses its Verilator build (the memory folder is a
   // build parameter).
   const h = createHash('sha256');
@@ -85,7 +107,10 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
     const tmp = `${dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(join(tmp, 'mem'), { recursive: true });
-    for (const [p, t] of design.files) writeFileSync(join(tmp, p), t);
+    for (const [p, t] of design.files) {
+      mkdirSync(dirname(join(tmp, p)), { recursive: true });
+      writeFileSync(join(tmp, p), t);
+    }
     try {
       renameSync(tmp, dir);
     } catch {
@@ -93,11 +118,18 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
     }
   }
   const t0 = Date.now();
+  const simCoreDir = opts.dir ? join(dir, 'sim') + '/' : SIM_CORES_DIR;
   const built = await buildModel({
-    top: design.top,
-    files: [join(dir, `${design.top}.v`), ...design.cores.map((c) => `${coreDir}${c}.v`)],
+    top: sim?.top ?? design.top,
+    files: [
+      join(dir, `${design.top}.v`),
+      ...design.cores.map((c) => `${coreDir}${c}.v`),
+      ...(sim ? [join(dir, sim.file), ...sim.cores.map((c) => `${simCoreDir}${c}.v`)] : []),
+    ],
     params: { MemDir: `${dir}/mem/` },
     trace: opts.wave !== undefined,
+    // Activity counts the top's wires (one stream per IR node); the cores are not instrumented.
+    ...(opts.activity !== undefined ? { coverage: { exclude: [`${coreDir}*`, `${simCoreDir}*`] } } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const buildSeconds = built.cached ? 0 : (Date.now() - t0) / 1000;
@@ -107,7 +139,7 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
   for (let i = 0; i < n; i++) {
     const img = imageOf(batch, i);
     const codes = Float64Array.from(img.data, (v) => quantizeValue(v, inFmt));
-    items.push(...packStream(input, codes));
+    for (const beat of packStream(input, codes)) items.push(beat); // (a spread of a 224x224 image overflows the stack)
     expected.push(interpret(g, img, 'int').codes!);
   }
   const classes = output.shape[0];
@@ -117,23 +149,32 @@ export async function simulateDesign(g: Graph, batch: Tensor, opts: SimDesignOpt
   let cycles: number;
   let received;
   try {
+    if (sim) {
+      if (design.extMems.length) model.set('sim_mem_latency_i', memLatency);
+      model.set('sim_stall_permille_i', Math.round((opts.stall ?? 0) * 1000));
+    }
     model.reset(4);
+    if (opts.activity !== undefined) {
+      model.step(); // the release of the reset takes effect on this edge
+      model.coverage(undefined, true);
+    }
     const src = new StreamSource(model, { prefix: 'in', items, gapProb: opts.stall ?? 0, seed: opts.seed ?? 1 });
     const sink = new StreamSink(model, { prefix: 'out', stallProb: opts.stall ?? 0, seed: opts.seed ?? 1 });
     // The longest silence on the outputs is a frame's latency; the sum of every op's cycles bounds it.
     const byId = new Map(g.nodes.map((x) => [x.id, x]));
     const bound = g.nodes.reduce((a, x) => a + OPS[x.kind].cycles(x as never, x.inputs.map((i) => byId.get(i)!)), 0);
     const slow = 1 + 4 * (opts.stall ?? 0);
-    const r = runStreams({
-      model,
-      sources: [src],
-      sinks: [sink],
-      expectedCounts: [beatsPerFrame * n],
-      maxCycles: opts.maxCycles ?? Math.ceil((n + 2) * bound * slow + 100_000),
-      stallCycles: Math.ceil(bound * slow + 10_000),
-    });
-    cycles = r.cycles;
+    const maxCycles = opts.maxCycles ?? Math.ceil((n + 2) * bound * slow + 100_000);
+    // One run per image (the streams carry on between runs), so progress is reported per image.
+    cycles = 0;
+    opts.onFrame?.(0, n, 0);
+    for (let i = 1; i <= n; i++) {
+      const r = runStreams({ model, sources: [src], sinks: [sink], expectedCounts: [beatsPerFrame * i], maxCycles: maxCycles - cycles, stallCycles: Math.ceil(bound * slow + 10_000) });
+      cycles += r.cycles;
+      opts.onFrame?.(i, n, cycles);
+    }
     received = sink.items;
+    if (opts.activity !== undefined) model.coverage(opts.activity);
   } finally {
     model.close();
   }

@@ -54,6 +54,12 @@ export interface SimModel {
   reset(cycles?: number): void;
   /** Simulation time in trace units (5 per half clock period). */
   time(): number;
+  /**
+   * Toggle coverage (a model built with `coverage: true`): writes the counters to `path` in
+   * Verilator's coverage .dat format (when given) and clears them when `zero` is true, so
+   * `coverage(undefined, true)` after the reset counts only what follows. E_SIM without coverage.
+   */
+  coverage(path: string | undefined, zero?: boolean): void;
   /** Frees the model and flushes the trace. Later calls fail; closing twice is allowed. */
   close(): void;
 }
@@ -64,6 +70,9 @@ interface SimLib {
   readonly simStep: (ctx: bigint, inWords: Uint32Array, outWords: Uint32Array, cycles: number) => number;
   readonly simEval: (ctx: bigint, inWords: Uint32Array, outWords: Uint32Array) => number;
   readonly simTime: (ctx: bigint) => number | bigint;
+  /** Bound on first use: libraries built before the coverage option lack the symbol. */
+  simCoverage?: (ctx: bigint, path: string | null, zero: number) => number;
+  readonly handle: ReturnType<typeof koffi.load>;
 }
 
 const libs = new Map<string, SimLib>();
@@ -83,6 +92,7 @@ function openLib(path: string): SimLib {
     simStep: handle.func('int sim_step(void *ctx, const uint32_t *in_words, uint32_t *out_words, int cycles)') as SimLib['simStep'],
     simEval: handle.func('int sim_eval(void *ctx, const uint32_t *in_words, uint32_t *out_words)') as SimLib['simEval'],
     simTime: handle.func('uint64_t sim_time(void *ctx)') as SimLib['simTime'],
+    handle,
   };
   libs.set(path, lib);
   return lib;
@@ -211,6 +221,23 @@ class Model implements SimModel {
 
   time(): number {
     return Number(this.lib.simTime(this.live()));
+  }
+
+  coverage(path: string | undefined, zero = false): void {
+    const ctx = this.live();
+    if (this.built.coverage !== true) fail('E_SIM', `model '${this.top}' was built without toggle coverage; build it with coverage: true`, { field: 'coverage' });
+    let target: string | null = null;
+    if (path !== undefined) {
+      target = resolve(path);
+      try {
+        mkdirSync(dirname(target), { recursive: true });
+      } catch (err) {
+        fileFail('create the folder of', target, err);
+      }
+    }
+    this.lib.simCoverage ??= this.lib.handle.func('int sim_coverage(void *ctx, const char *path, int zero)') as SimLib['simCoverage'];
+    if (this.lib.simCoverage!(ctx, target, zero ? 1 : 0) !== 0) fail('E_SIM', `model '${this.top}' has no toggle coverage compiled in (rebuild it)`, { field: 'coverage' });
+    if (target !== null && !existsSync(target)) fail('E_FILE', `cannot write the coverage file '${target}'`, { file: target });
   }
 
   close(): void {

@@ -35,6 +35,11 @@ export interface SynthScriptOptions {
   readonly params?: Readonly<Record<string, ParamValue>>;
   /** Where the script writes the `stat -json` report (relative path); default `synth/stat.json`. */
   readonly statFile?: string;
+  /**
+   * Where the script writes the logic-depth report (`ltp`, see {@link DEPTH_CUT}); none when absent.
+   * Not available with a Liberty library (its flip-flop cells are not known by name).
+   */
+  readonly depthFile?: string;
 }
 
 const SAFE_PATH = /^[A-Za-z0-9_./+-]+$/;
@@ -78,6 +83,38 @@ function mapCommands(o: SynthScriptOptions): string[] {
   }
 }
 
+/**
+ * Logic depth: after the stat report, the script flattens the mapped netlist (ignoring
+ * `keep_hierarchy`), deletes the cells that end a combinational path (flip-flops, latches, block
+ * RAM, LUT RAM and shift registers: their reads are registered or their write side would add
+ * false paths) and runs `ltp -noff`, which prints the longest path through the remaining cells.
+ * That count is the depth in technology cells: LUTs, carry cells (one per 4 bits on Xilinx
+ * CARRY4, one per bit on iCE40 SB_CARRY), wide muxes and DSP blocks; generic gates for `generic`.
+ * It is a structural measure (no wire delays), good for comparing layers and configurations.
+ */
+export const DEPTH_CUT: Readonly<Record<StatTarget, string>> = {
+  xilinx: 't:FD* t:LD* t:RAM* t:FIFO* t:URAM* t:SRL* t:CFGLUT5',
+  ice40: 't:SB_DFF* t:SB_RAM40_4K* t:SB_SPRAM256KA',
+  ecp5: 't:TRELLIS_FF t:DP16KD t:PDPW16KD t:TRELLIS_DPR16X4',
+  gowin: 't:DFF* t:DL* t:SP t:SPX9 t:SDP* t:DP t:DPB t:DPX9* t:pROM* t:rSDP t:rROM t:RAM16S*',
+  generic: 't:$_*FF*_ t:$_DLATCH*_ t:$_SR_*_ t:$mem*',
+};
+
+/** The commands that write the logic-depth report (see {@link DEPTH_CUT}). */
+function depthCommands(target: StatTarget, file: string): string[] {
+  return ['# logic depth: longest combinational path in cells (see bnext-rtl src/synth/script.ts)', 'setattr -mod -unset keep_hierarchy', 'flatten', `delete ${DEPTH_CUT[target]}`, `tee -q -o ${file} ltp -noff`];
+}
+
+/** Reads the depth from the text `ltp` wrote ("Longest topological path in top (length=N):"). */
+export function parseDepth(text: string, source = 'depth'): number {
+  const all = [...text.matchAll(/Longest topological path in \S+ \(length=(\d+)\)/g)].map((m) => Number(m[1]));
+  if (all.length === 0) {
+    if (/No cells|^\s*$/.test(text)) return 0;
+    fail('E_TOOL', `cannot read the logic depth from the Yosys ltp output`, { file: source });
+  }
+  return Math.max(...all);
+}
+
 /** The `stat` options per target: CMOS transistors for generic (or Liberty area). */
 function statOptions(o: SynthScriptOptions): string {
   if (o.target !== 'generic') return '';
@@ -95,6 +132,8 @@ export function synthScript(o: SynthScriptOptions): string {
   if (o.files.length === 0) fail('E_ARG', 'no Verilog files to synthesize', { field: 'files' });
   const files = o.files.map((f) => checkPath(f, 'files'));
   const stat = checkPath(o.statFile ?? 'synth/stat.json', 'statFile');
+  if (o.depthFile !== undefined && o.liberty !== undefined) fail('E_ARG', 'the logic depth is not available with a Liberty library', { field: 'depthFile' });
+  const depth = o.depthFile !== undefined ? depthCommands(o.target, checkPath(o.depthFile, 'depthFile')) : [];
   const params = Object.keys(o.params ?? {}).sort();
   for (const p of params) if (!IDENT.test(p)) fail('E_ARG', `'${p}' is not a parameter name`, { field: `params.${p}` });
   return [
@@ -105,6 +144,7 @@ export function synthScript(o: SynthScriptOptions): string {
     `hierarchy -check -top ${o.top}`,
     ...mapCommands(o),
     `tee -q -o ${stat} stat -json${statOptions(o)}`,
+    ...depth,
     '',
   ].join('\n');
 }

@@ -241,3 +241,16 @@ export function summarizeResources(stats: CellStats, target: StatTarget): Resour
   }
   return { target, byClass, unclassified: sortedRecord(unclassified) };
 }
+
+/**
+ * Block RAM in the family's smallest block: RAMB18 halves on xilinx (a RAMB36 or FIFO36 counts
+ * two), SB_RAM40_4K on ice40, the bram cell count elsewhere. The estimate counts blocks this way.
+ */
+export function bramUnits(stats: CellStats, target: StatTarget): number {
+  let n = 0;
+  for (const [type, k] of Object.entries(stats.byType)) {
+    if (classifyCell(target, type) !== 'bram') continue;
+    n += target === 'xilinx' && /^(RAMB36|FIFO36)/.test(type) ? 2 * k : k;
+  }
+  return n;
+}

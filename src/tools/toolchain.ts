@@ -65,7 +65,8 @@ export const TOOLS = {
     install: 'apt-get install -y nextpnr-ice40',
   },
   opensta: {
-    bin: 'opensta',
+    // Debian's package `opensta` installs the binary as `sta` (it prints `2.0.17`).
+    bin: 'sta',
     env: 'BNEXT_OPENSTA',
     versionArgs: ['-version'],
     parse: twoNumbers(/(\d+)\.(\d+)/),

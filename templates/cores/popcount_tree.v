@@ -32,14 +32,14 @@ module popcount_tree #(
   // smallest level d with 5**d >= leaves
   function integer tree_depth;
     input integer leaves;
-    integer i, p;
+    integer i, pw;  // not `p`: Verilator -Wall flags VARHIDDEN when an instance's parent has a genvar p
     begin
       tree_depth = 0;
-      p = 1;
+      pw = 1;
       for (i = 0; i < 16; i = i + 1) begin
-        if (p < leaves) begin
+        if (pw < leaves) begin
           tree_depth = tree_depth + 1;
-          p = p * 5;
+          pw = pw * 5;
         end
       end
     end

@@ -2,18 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/app.js';
+import { cli } from '../helpers/cli.js';
 import { writeNpy } from '../../src/io/npy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bnext-gen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 const netFile = join(dir, 'net.json');
 writeFileSync(
@@ -38,7 +31,7 @@ describe('bnext-rtl generate, sim --design, run --model rtl', () => {
     expect(r.stderr.split('\n').filter((l) => l.startsWith('error'))).toEqual([]);
     expect(r.code).toBe(0);
     const files = readdirSync(out).sort();
-    expect(files).toEqual(['README.md', 'cores', 'manifest.json', 'mem', 'small_top.f', 'small_top.v']);
+    expect(files).toEqual(['README.md', 'cores', 'manifest.json', 'mem', 'sim', 'small_top.core', 'small_top.f', 'small_top.v']);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.performance.cyclesPerFrame).toBeLessThanOrEqual(200e6 / 50000);
     expect(m.layers.length).toBeGreaterThan(5);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/app.js';
+import { cli } from '../helpers/cli.js';
 import { zooNetwork } from '../../src/dsl/zoo.js';
 import { readNpy, writeNpy } from '../../src/io/npy.js';
 import { compileHw, runGraphInt } from '../../src/ref/int.js';
@@ -10,13 +10,6 @@ import { randomWeights } from '../../src/weights/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bnext-cli-int-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 function images(n: number, s: number) {
   const data = new Float32Array(n * 3 * s * s);

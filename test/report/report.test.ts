@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/app.js';
+import { cli } from '../helpers/cli.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { buildDesignReport } from '../../src/report/build.js';
 import { renderReportHtml } from '../../src/report/html.js';
@@ -12,13 +12,6 @@ import { synthDesign } from '../../src/synth/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bnext-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 // The small BNext-like network of test/cli/generate.test.ts: a stem, two modules (ffn3x3 with a
 // channel fork/concat, elm with a stride-2 ELM attention), input 32.

@@ -79,11 +79,15 @@ describe('end-to-end design simulation', () => {
   it.each([
     ['tiny', 10_000],
     ['bnext18', 10_000],
-  ])('%s@32, 10 classes: bit-exact end to end with stalls', async (size, fps) => {
+  ])('%s@32, 10 classes: bit-exact end to end with stalls; cycles per frame within 5 %% of the model', async (size, fps) => {
     const net = zooNetwork(size, { input: 32, classes: 10 });
     const d = design(net, fps);
     const r = await simulateDesign(d.graph, batchOf(net, 2, 13), { stall: 0.3, seed: 2 });
     expect(r.images.map((i) => i.mismatches.length)).toEqual([0, 0]);
     expect(r.pass).toBe(true);
+    // Without stalls, three frames: the interval between the last logits of consecutive frames.
+    const clean = await simulateDesign(d.graph, batchOf(net, 3, 14));
+    expect(clean.pass).toBe(true);
+    expect(Math.abs(clean.cyclesPerFrame / d.manifest.performance.cyclesPerFrame - 1)).toBeLessThan(0.05);
   }, 1_200_000);
 });

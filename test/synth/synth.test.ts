@@ -101,6 +101,7 @@ describe('synthDesign (per layer)', () => {
     expect(lines.at(-1)).toMatch(/^synth: 7\/7 done \(\d+\.\d s\)$/);
     for (const row of r.rows) {
       expect(row.figures.ffs).toBeGreaterThan(0);
+      expect(row.depth).toBeGreaterThan(1);
       if (target === 'generic') {
         expect(row.figures.gates).toBeGreaterThan(0);
         expect(row.figures.transistors).toBeGreaterThan(0);
@@ -110,7 +111,16 @@ describe('synthDesign (per layer)', () => {
         expect(row.figures.byClass.other).toBe(0);
       }
     }
-    if (target === 'ice40') expect(r.estimateError).toBeCloseTo((r.lutsEstimate - r.total.luts) / r.total.luts, 12);
+    expect(r.depth).toBe(Math.max(...r.rows.map((x) => x.depth!)));
+    if (target === 'ice40') {
+      expect(r.estimateFamily).toBe('ice40');
+      expect(r.estimateError).toBeCloseTo((r.lutsEstimate - r.total.luts) / r.total.luts, 12);
+      expect(r.lutsEstimate).toBe(r.rows.reduce((a, x) => a + x.lutsEstimate!, 0));
+      for (const x of r.rows) expect(x.lutsError).toBeCloseTo((x.lutsEstimate! - x.figures.luts) / x.figures.luts, 12);
+    } else {
+      expect(r.estimate).toBeUndefined();
+      expect(r.rows[0]!.lutsError).toBeUndefined();
+    }
     const { runs: _r, cacheHits: _h, ...stable } = r;
     expect(JSON.parse(readFileSync(join(dir, 'synth', 'report.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(stable)));
     for (const s of r.scripts) expect(existsSync(join(dir, s))).toBe(true);
@@ -159,6 +169,24 @@ describe('synthDesign (per layer)', () => {
   });
 });
 
+describe('fmax by place and route (nextpnr-ice40)', () => {
+  it('places and routes one layer on an iCE40 part and reports its fmax; other targets refuse --fmax', async () => {
+    const t0 = performance.now();
+    const r = await synthDesign(dir, { target: 'ice40', perLayer: true, layers: ['feature.1.FFN_1'], fmax: true });
+    console.log(`fmax one layer: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const f = r.rows[0]!.fmax!;
+    expect('skipped' in f).toBe(false);
+    if ('skipped' in f) return;
+    expect(['up5k', 'hx8k']).toContain(f.part);
+    expect(f.mhz).toBeGreaterThan(10);
+    expect(f.mhz).toBeLessThan(1000);
+    // the layer's own cells plus one register per wrapped port bit
+    expect(f.lcs).toBeGreaterThanOrEqual(r.rows[0]!.figures.luts);
+    expect(existsSync(join(dir, 'synth', 'fmax', 'feature.1.FFN_1.wrap.v'))).toBe(true);
+    await expect(synthDesign(dir, { target: 'generic', perLayer: true, fmax: true })).rejects.toThrow(/use --target ice40/);
+  });
+});
+
 describe('synthDesign (WASM engine)', () => {
   it('runs a chosen layer in the bundled Yosys and agrees with the report shape', async () => {
     const t0 = performance.now();
@@ -180,7 +208,8 @@ describe('bnext-rtl synth', () => {
     expect(t.stdout).toMatch(/^layer\s+module\s+LUTs\s+FFs\s+carry\s+BRAM\s+LUTRAM\s+DSP\s+LUT est\./);
     expect(t.stdout).toMatch(/\nfeature\.1\.FFN_1\s+mvau_xnor\s+\d/);
     expect(t.stdout).toMatch(/\ntotal\s+[\d,]+/);
-    expect(t.stdout).toMatch(/LUTs estimated vs [\d,]+ synthesized \(estimate [+-]\d+\.\d %\)/);
+    expect(t.stdout).toMatch(/LUTs estimated \(ice40 model\) vs [\d,]+ synthesized \(estimate [+-]\d+\.\d %\)/);
+    expect(t.stdout).toMatch(/\ndepth {5}\d+ cells on the longest combinational path \(deepest layer\)/);
     const j = await cli(['synth', '--design', dir, '--target', 'ice40', '--per-layer', '--json']);
     expect(j.code).toBe(0);
     const parsed = JSON.parse(j.stdout) as { report: SynthReport };

@@ -22,8 +22,8 @@ import {
   withQuantOptions,
   withWeightOptions,
 } from '../options.js';
-import { checkWritable } from '../output.js';
-import { Progress } from '../progress.js';
+import { checkWritable, fmtInt } from '../output.js';
+import { Progress, type ProgressTask } from '../progress.js';
 
 /** Runs a batch [N, 3, H, W] through a model and returns logits [N, classes]. */
 export type ModelRunner = (net: Network, ws: WeightSet, batch: Tensor, quant: QuantSettings) => Tensor | Promise<Tensor>;
@@ -43,6 +43,7 @@ function builder(y: Argv) {
   return withExamples(withQuantOptions(withWeightOptions(withNetworkOptions(y, 'input-size'))), [
     ['$0 run --size tiny --weights tiny.safetensors --input images.npy --out logits.npy', 'BNext-Tiny at 224 with trained weights'],
     ['$0 run --size tiny --input-size 32 --classes 10 --seed 1 --input x.npy --out y.npy', 'random weights, 32x32 inputs'],
+    ['$0 run --model rtl --design rtl-out/tiny32 --input x.npy --out rtl.npy', 'the logits of the generated RTL, simulated in Verilator'],
   ])
     .option('input', { type: 'string', requiresArg: true, describe: 'images: float32/float64 .npy of shape [N, 3, H, W], H = W = the network input size' })
     .option('out', { type: 'string', requiresArg: true, describe: 'logits: float32 .npy of shape [N, classes] (written atomically)' })
@@ -91,11 +92,22 @@ export function runCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
       const k = intArg(argv.top, 'top', 1) ?? 5;
       const inputPath = argv.input;
       const outPath = argv.out;
+      const progress = new Progress(out);
       const runner: ModelRunner = rtl
-        ? async (_n, _w, batch) => (await simulateDesign(rtl.design.graph, batch, { dir: argv.design!, onProgress: (m) => out.note(m) })).logits
+        ? async (_n, _w, batch) => {
+            let task: ProgressTask | undefined;
+            const r = await simulateDesign(rtl.design.graph, batch, {
+              dir: argv.design!,
+              onProgress: progress.lines(),
+              onFrame: (done, total, cycles) => {
+                task ??= progress.task('simulating', total, 'image(s)');
+                task.update(done, `${fmtInt(cycles)} cycles`);
+              },
+            }).finally(() => (task ? task.end() : progress.end()));
+            return r.logits;
+          }
         : MODEL_RUNNERS[argv.model as ModelKind];
 
-      const progress = new Progress(out);
       const batch = progress.run(`reading ${inputPath}`, () => {
         const t = readNpy(inputPath);
         checkBatch(net, t, inputPath);

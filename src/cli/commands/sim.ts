@@ -7,19 +7,21 @@ import { checkFinite, readNpy } from '../../io/npy.js';
 import { reloadDesign } from '../../emit/reload.js';
 import { simulateDesign } from '../../sim/design.js';
 import { checkBatch } from './run.js';
-import type { Output } from '../output.js';
+import { checkWritable, fmtInt, type Output } from '../output.js';
 import { type CliContext, intArg, outputFor, seedArg, withExamples } from '../options.js';
+import { Progress, type ProgressTask } from '../progress.js';
 
 function builder(y: Argv) {
   return withExamples(y, [
     ['$0 sim --design rtl-out/bnext-tiny-32 --input x.npy --stall 0.3', 'a generated design, end to end, against the integer model'],
+    ['$0 sim --design rtl-out/bnext-tiny-32 --input x.npy --wave tiny.fst', 'with a waveform for GTKWave (cores under TOP.<top>, listed per layer in manifest.json)'],
     ['$0 sim --op affine', 'one op with default parameters, no stalls'],
     ['$0 sim --op affine --params \'{"channels": 16, "par": 4}\' --stall 0.3 --seed 7 --frames 3', 'random gaps and back-pressure'],
     ['$0 sim --op mvau --params \'{"mode": "xnor", "channels": 8, "rows": 8, "kernel": 3, "stride": 2, "pe": 8, "simd": 4}\'', 'a binary 3x3 convolution fed by its sliding window'],
   ])
     .option('design', { type: 'string', requiresArg: true, describe: 'a design folder made by bnext-rtl generate' })
     .option('input', { type: 'string', requiresArg: true, describe: 'with --design: images, .npy [N, 3, H, W]' })
-    .option('wave', { type: 'string', requiresArg: true, describe: 'with --design: write an FST waveform here' })
+    .option('wave', { type: 'string', requiresArg: true, describe: 'with --design: write an FST waveform here (a .fst file; manifest layers[].instances names each layer\'s cores in it)' })
     .option('clock-mhz', { type: 'string', requiresArg: true, describe: 'clock for the frames/s figure (default: the design manifest)' })
     .option('op', { type: 'string', requiresArg: true, describe: `op kind to check: ${caseKinds().join(', ')}` })
     .option('params', {
@@ -56,9 +58,13 @@ export function simCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
       if (!(stall >= 0 && stall <= 0.9)) fail('E_ARG', `--stall must be a number from 0 to 0.9, got '${argv.stall}'`, { field: '--stall' });
       const seed = seedArg(argv.seed) ?? 1;
       const frames = intArg(argv.frames, 'frames', 1, 1000) ?? 2;
+      if (argv.wave !== undefined) fail('E_ARG', '--wave goes with --design (an op writes a waveform by itself when it mismatches)', { field: '--wave' });
       const c = opCase(argv.op, params, seed);
       const t0 = Date.now();
-      const r = await simulateOp(c.node, c.inputs, Array.from({ length: frames }, (_, k) => c.frame(k)), { stall, seed, context: c.context, onProgress: (m) => out.note(m) });
+      const progress = new Progress(out);
+      const r = await simulateOp(c.node, c.inputs, Array.from({ length: frames }, (_, k) => c.frame(k)), { stall, seed, context: c.context, onProgress: progress.lines() }).finally(() =>
+        progress.end(),
+      );
       const seconds = (Date.now() - t0) / 1000;
       out.result({ ...r, stall, seed, frames, seconds });
       out.text(
@@ -75,6 +81,11 @@ export function simCommand(ctx: CliContext): CommandModule<object, ReturnType<ty
   };
 }
 
+/** The scope of the design's top in a waveform: the top, or the top inside its simulation wrapper. */
+export function waveScope(top: string, wrapper: string | undefined): string {
+  return wrapper ? `${wrapper}.u_dut` : top;
+}
+
 /** `sim --design`: end-to-end simulation of a generated design folder. */
 async function simDesign(
   out: Output,
@@ -84,24 +95,35 @@ async function simDesign(
   const stall = argv.stall === undefined ? 0 : Number(argv.stall);
   if (!(stall >= 0 && stall <= 0.9)) fail('E_ARG', `--stall must be a number from 0 to 0.9, got '${argv.stall}'`, { field: '--stall' });
   const seed = seedArg(argv.seed) ?? 1;
+  if (argv.wave !== undefined) {
+    if (!argv.wave.endsWith('.fst')) fail('E_ARG', `--wave writes an FST waveform; name a .fst file, got '${argv.wave}'`, { field: '--wave' });
+    checkWritable(argv.wave);
+  }
   const t0 = Date.now();
-  const { design, net } = reloadDesign(argv.design!);
+  const progress = new Progress(out);
+  const { design, net } = progress.run(`rebuilding the graph of ${argv.design}`, () => reloadDesign(argv.design!));
   const batch = readNpy(argv.input);
   checkBatch(net, batch, argv.input);
   checkFinite(batch, argv.input);
   const clockMhz = argv.clockMhz !== undefined ? Number(argv.clockMhz) : design.manifest.performance.clockMhz;
+  let task: ProgressTask | undefined;
   const r = await simulateDesign(design.graph, batch, {
     stall,
     seed,
     clockMhz,
     dir: argv.design!,
     ...(argv.wave ? { wave: argv.wave } : {}),
-    onProgress: (m) => out.note(m),
-  });
+    onProgress: progress.lines(),
+    onFrame: (done, total, cycles) => {
+      task ??= progress.task('simulating', total, 'image(s)');
+      task.update(done, `${fmtInt(cycles)} cycles`);
+    },
+  }).finally(() => (task ? task.end() : progress.end()));
   const model = design.manifest.performance.cyclesPerFrame;
   const { logits: _l, ...summary } = r;
   void _l;
-  out.result({ design: argv.design, stall, seed, modelCyclesPerFrame: model, seconds: (Date.now() - t0) / 1000, ...summary });
+  const wave = argv.wave ? { wave: { file: argv.wave, scope: `TOP.${waveScope(design.manifest.top, design.emitted.sim?.top)}` } } : {};
+  out.result({ design: argv.design, stall, seed, modelCyclesPerFrame: model, seconds: (Date.now() - t0) / 1000, ...summary, ...wave });
   const n = r.images.length;
   out.text(
     [
@@ -111,6 +133,7 @@ async function simDesign(
         (Number.isFinite(r.cyclesPerFrame) ? ` (${((r.cyclesPerFrame / model - 1) * 100).toFixed(1)} %)` : ''),
       `  latency ${r.latencyCycles} cycles; ${r.framesPerSecond.toFixed(1)} frames/s at ${clockMhz} MHz`,
       `  simulation ${r.cycles} cycles in ${r.simSeconds.toFixed(1)} s (${(r.cyclesPerSecond / 1e6).toFixed(2)} M cycles/s), build ${r.buildSeconds.toFixed(1)} s`,
+      ...(argv.wave ? [`  waveform ${argv.wave}: each layer's cores under TOP.${waveScope(design.manifest.top, design.emitted.sim?.top)}, listed in manifest.json layers[].instances`] : []),
     ].join('\n'),
   );
   if (!r.pass) fail('E_SIM', `${n - r.images.filter((i) => i.match).length} image(s) differ from the integer model`);

@@ -1,6 +1,9 @@
-/** mvau -> templates/cores/mvau_xnor.v (binary) or mvau_int.v (multi-bit); weights in a ROM file. */
+/**
+ * mvau -> templates/cores/mvau_xnor.v (binary) or mvau_int.v (multi-bit); weights in a ROM file,
+ * or (weights mode `stream`) from a top-level weight stream fed with the same words.
+ */
 import type { Vec } from '../../ir/graph.js';
-import type { OpBinding } from '../types.js';
+import type { EmitContext, Instance, OpBinding } from '../types.js';
 import { fmt, memStem, q } from './common.js';
 
 /**
@@ -12,6 +15,11 @@ export function weightWords(rows: number, cols: number, pe: number, simd: number
   const sf = cols / simd;
   const digits = Math.ceil((pe * simd * w) / 4);
   const nib = new Uint8Array(digits);
+  // Hex digits as character codes, most significant first, decoded once per word (building the
+  // string digit by digit made this the slowest step of generating BNext-Large).
+  const chars = new Uint8Array(digits);
+  const hexCode = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+  const latin1 = new TextDecoder('latin1');
   const out: string[] = [];
   for (let f = 0; f < nf; f++)
     for (let s = 0; s < sf; s++) {
@@ -22,9 +30,8 @@ export function weightWords(rows: number, cols: number, pe: number, simd: number
           const base = (p * simd + j) * w;
           for (let b = 0; b < w; b++) if ((v >>> b) & 1) nib[(base + b) >> 2]! |= 1 << ((base + b) & 3);
         }
-      let hex = '';
-      for (let d = digits - 1; d >= 0; d--) hex += nib[d]!.toString(16);
-      out.push(hex);
+      for (let d = 0; d < digits; d++) chars[d] = hexCode[nib[digits - 1 - d]!]!;
+      out.push(latin1.decode(chars));
     }
   return out;
 }
@@ -32,8 +39,18 @@ export function weightWords(rows: number, cols: number, pe: number, simd: number
 /** Two's complement code of v in w bits (w <= 31), as a non-negative number. */
 export const twos = (v: number, w: number): number => (v < 0 ? v + 2 ** w : v);
 
+/** The weight source of an MVAU: a ROM parameter, or a weight stream brought out to the top level. */
+function weightSource(ctx: EmitContext, file: string, words: string[], wordBits: number): Pick<Instance, 'mems' | 'ties' | 'open' | 'weightStream'> {
+  if (ctx.placement?.weightsMode === 'stream') return { weightStream: { file, words, wordBits } };
+  return {
+    mems: [{ param: 'WeightFile', file, words }],
+    ties: { w_tvalid_i: "1'b0", w_tdata_i: `{${wordBits}{1'b0}}`, w_tlast_i: "1'b0" },
+    open: [{ port: 'w_tready_o', width: 1 }],
+  };
+}
+
 /** Binds the `mvau` op to the mvau_xnor / mvau_int core. */
-export const mvau: OpBinding<'mvau'> = (n, ins) => {
+export const mvau: OpBinding<'mvau'> = (n, ins, ctx) => {
   const acc = fmt(n).width;
   const stem = memStem(n);
   const common = { MW: n.cols, MH: n.rows, PE: n.pe, SIMD: n.simd, AccW: acc };
@@ -43,12 +60,10 @@ export const mvau: OpBinding<'mvau'> = (n, ins) => {
     return {
       module: 'mvau_xnor',
       params: common,
-      mems: [{ param: 'WeightFile', file: `${stem}_w.mem`, words }],
+      ...weightSource(ctx, `${stem}_w.mem`, words, n.pe * n.simd),
       inputs: ['in'],
       output: 'out',
       padFlag: [true],
-      ties: { w_tvalid_i: "1'b0", w_tdata_i: `{${n.pe * n.simd}{1'b0}}`, w_tlast_i: "1'b0" },
-      open: [{ port: 'w_tready_o', width: 1 }],
       uses: ['mvau_feed', 'mvau_out', 'xnor_popcount', 'popcount_tree', 'popcount_node', 'keep_add', 'delay_line', 'skid_buffer'],
     };
   }
@@ -58,12 +73,10 @@ export const mvau: OpBinding<'mvau'> = (n, ins) => {
   return {
     module: 'mvau_int',
     params: { ...common, InW: fmt(ins[0]!).width, WeightW: ww },
-    mems: [{ param: 'WeightFile', file: `${stem}_w.mem`, words }],
+    ...weightSource(ctx, `${stem}_w.mem`, words, n.pe * n.simd * ww),
     inputs: ['in'],
     output: 'out',
     padFlag: [true],
-    ties: { w_tvalid_i: "1'b0", w_tdata_i: `{${n.pe * n.simd * ww}{1'b0}}`, w_tlast_i: "1'b0" },
-    open: [{ port: 'w_tready_o', width: 1 }],
     uses: ['mvau_feed', 'mvau_out', 'delay_line', 'skid_buffer'],
   };
 };

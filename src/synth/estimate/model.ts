@@ -1,21 +1,15 @@
 /**
- * A first analytic resource model, used by folding under a LUT budget and reported in design
- * manifests. MVAU cost per binary MAC per cycle is the measured figure of this project's
- * mvau_xnor at MW 576, MH 64, PE 8, SIMD 64 on Yosys 0.23 synth_xilinx (2.1 LUT6, of which 1.34
- * is the popcount trees); memories are counted exactly in bits. Calibration against synthesis per
- * op is the job of `bnext-rtl synth` (issue: Yosys synthesis export).
+ * The design-level estimate used by `generate` (folding under a LUT budget, the manifest's LUT and
+ * memory figures): LUTs from the calibrated model (src/synth/estimate/index.ts, xilinx LUT6) and
+ * memory as the bits each op stores (weights, line buffers, FIFOs, tables), wherever the synthesis
+ * tool puts them.
  */
 import type { Graph, Node } from '../../ir/graph.js';
+import { estimateCore, estimateResources, nodeCore } from './index.js';
 
-/** LUT6 per binary MAC per cycle of an XNOR MVAU (measured, see the file comment). */
-export const LUT_PER_BINARY_MAC = 2.1;
-/** LUT6 per integer multiply-accumulate bit-product (a rough figure for small multipliers). */
-export const LUT_PER_INT_MAC_BIT = 0.6;
-/** LUT6 per lane of a streaming element-wise op (a rough figure). */
-export const LUT_PER_LANE = 40;
-
-/** Estimated resources of one node. */
+/** Estimated LUTs and stored bits of one node. */
 export interface NodeEstimate {
+  /** LUT6 (xilinx calibration). */
   readonly luts: number;
   /** Memory bits: weight ROMs, line buffers, FIFOs, tables. */
   readonly memBits: number;
@@ -25,49 +19,45 @@ function fmtWidth(n: Node): number {
   return n.elem.kind === 'fix' ? n.elem.fmt.width : 1;
 }
 
-/** Estimate of one node. */
-export function estimateNode(n: Node, ins: readonly Node[]): NodeEstimate {
+/** Memory bits a node stores. */
+function memBits(n: Node, ins: readonly Node[]): number {
   switch (n.kind) {
-    case 'mvau': {
-      const macs = n.pe * n.simd;
-      const wBits = n.mode === 'xnor' ? 1 : (n.q?.wFmt.width ?? 8);
-      const inBits = n.mode === 'xnor' ? 1 : fmtWidth(ins[0]!);
-      return {
-        luts: Math.round(n.mode === 'xnor' ? LUT_PER_BINARY_MAC * macs : LUT_PER_INT_MAC_BIT * macs * wBits * inBits),
-        memBits: n.rows * n.cols * wBits,
-      };
-    }
+    case 'mvau':
+      return n.rows * n.cols * (n.mode === 'xnor' ? 1 : (n.q?.wFmt.width ?? 8));
     case 'window':
-      return { luts: LUT_PER_LANE * n.par, memBits: (n.kernel + n.stride) * ins[0]!.shape[2] * ins[0]!.shape[0] * fmtWidth(ins[0]!) };
+      return (n.kernel + n.stride) * ins[0]!.shape[2] * ins[0]!.shape[0] * fmtWidth(ins[0]!);
     case 'fifo':
-      return { luts: 30, memBits: n.depth * n.par * fmtWidth(n) };
+      return n.depth * n.par * fmtWidth(n);
     case 'avgpool':
     case 'maxpool':
-      return { luts: LUT_PER_LANE * n.par, memBits: 2 * ins[0]!.shape[2] * n.shape[0] * fmtWidth(n) };
+      return 2 * ins[0]!.shape[2] * n.shape[0] * fmtWidth(n);
     case 'fc':
-      return { luts: LUT_PER_LANE * n.par, memBits: n.inFeatures * n.outFeatures * (n.q?.wFmt.width ?? 8) };
+      return n.inFeatures * n.outFeatures * (n.q?.wFmt.width ?? 8);
     case 'sigmoid':
-      return { luts: 10 * n.par, memBits: (n.q?.lut.length ?? 0) * fmtWidth(n) };
-    case 'input':
-    case 'output':
-    case 'fork':
-      return { luts: 0, memBits: 0 };
+      return (n.q?.lut.length ?? 0) * fmtWidth(n);
     default:
-      return { luts: LUT_PER_LANE * n.par, memBits: 0 };
+      return 0;
   }
+}
+
+/** Estimate of one node on its own (a fork is taken to have two consumers). */
+export function estimateNode(n: Node, ins: readonly Node[]): NodeEstimate {
+  const shape = nodeCore(n, ins, { consumers: 2, extMemThresholdBits: 0, weightsMode: 'rom' });
+  return { luts: shape ? estimateCore(shape, 'xilinx').luts : 0, memBits: memBits(n, ins) };
 }
 
 /** Sum over a graph, and per node. */
 export function estimateGraph(g: Graph): { total: NodeEstimate; nodes: Map<string, NodeEstimate> } {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const r = estimateResources(g, { target: 'xilinx' });
   const nodes = new Map<string, NodeEstimate>();
   let luts = 0;
-  let memBits = 0;
+  let bits = 0;
   for (const n of g.nodes) {
-    const e = estimateNode(n, n.inputs.map((i) => byId.get(i)!));
+    const e = { luts: r.nodes.get(n.id)!.luts, memBits: memBits(n, n.inputs.map((i) => byId.get(i)!)) };
     nodes.set(n.id, e);
     luts += e.luts;
-    memBits += e.memBits;
+    bits += e.memBits;
   }
-  return { total: { luts, memBits }, nodes };
+  return { total: { luts, memBits: bits }, nodes };
 }

@@ -10,7 +10,7 @@ import { fail } from '../diag.js';
 import type { Tensor } from '../tensor.js';
 import type { WeightSet } from '../weights/types.js';
 import type { QuantSettings } from './quant-settings.js';
-import { quantize } from './quantize.js';
+import { quantize, type QuantizeOptions } from './quantize.js';
 import { autoFold, fold, type FoldConfig } from './fold.js';
 import { insertDwc } from './insert-dwc.js';
 import { sizeFifos } from './size-fifos.js';
@@ -22,12 +22,14 @@ import { splitConv } from './split-conv.js';
 
 /** What passes may need besides the graph. */
 export interface PassContext {
-  /** Calibration images for `quantize`. */
-  readonly calibration?: readonly Tensor[];
+  /** Calibration images for `quantize`, or `nominal` ranges (see {@link QuantizeOptions}). */
+  readonly calibration?: readonly Tensor[] | 'nominal';
   /** Quantization settings for `quantize` (defaults when absent). */
   readonly quant?: QuantSettings;
   /** Folding for `fold`: a configuration, or a cycle budget per frame for automatic folding. */
   readonly fold?: FoldConfig | { readonly targetCycles: number };
+  /** Shape-level compilation: binary weights are zero placeholders (see LowerOptions in lower.ts). */
+  readonly shapesOnly?: boolean;
   /** Called after each pass (for dumps and tests). */
   readonly onPass?: (name: string, g: Graph) => void;
 }
@@ -39,7 +41,7 @@ export type Pass = (g: Graph, ctx: PassContext) => Graph;
 export const PASSES: Readonly<Record<string, Pass>> = {
   'fold-sign-threshold': foldSignThreshold,
   'fold-bn-prelu': foldBnPrelu,
-  'split-conv': splitConv,
+  'split-conv': (g, ctx) => splitConv(g, ctx.shapesOnly),
   'insert-forks': insertForks,
   fold: (g, ctx) => {
     const f = ctx.fold ?? { layers: {} };
@@ -79,7 +81,7 @@ export function runPasses(g: Graph, names: readonly string[], ctx: PassContext =
 export function compile(net: Network, ws: WeightSet, pipeline = 'float-hw', ctx: PassContext = {}): Graph {
   const steps = PIPELINES[pipeline];
   if (!steps) throw new Error(`internal: unknown pipeline ${pipeline}`);
-  const g = lower(net, ws);
+  const g = lower(net, ws, { shapesOnly: ctx.shapesOnly ?? false });
   ctx.onPass?.('lower', g);
   return runPasses(g, steps, ctx);
 }

@@ -68,7 +68,7 @@ class Emitter {
   }
 }
 
-function lowerModule(net: Network, l: ModuleLayer, x: string, ws: WeightSet, e: Emitter, all: ReadonlyMap<string, Node>): string {
+function lowerModule(net: Network, l: ModuleLayer, x: string, ws: WeightSet, e: Emitter, all: ReadonlyMap<string, Node>, o: LowerOptions): string {
   const n = l.name;
   const temp = param(ws, `${n}.binary_conv.temperature`).data[0]!;
   if (!(temp < net.weightTemperatureThreshold))
@@ -122,7 +122,7 @@ function lowerModule(net: Network, l: ModuleLayer, x: string, ws: WeightSet, e: 
     kernel: l.kernel,
     stride: l.stride,
     pad: Math.floor(l.kernel / 2),
-    weight: signOf(param(ws, `${n}.binary_conv.weight`).data),
+    weight: o.shapesOnly ? new Int8Array(param(ws, `${n}.binary_conv.weight`).data.length) : signOf(param(ws, `${n}.binary_conv.weight`).data),
   });
   const b1 = e.add({ kind: 'batchnorm', id: `${n}/bn1`, inputs: [cv], shape: [cout, ho, wo], elem: FLOAT, ...bnAffine(ws, `${n}.norm1`) });
   const y = e.add({ kind: 'prelu', id: `${n}/prelu2`, inputs: [b1], shape: [cout, ho, wo], elem: FLOAT, slope: vec(ws, `${n}.activation2.weight`) });
@@ -170,8 +170,18 @@ function lowerModule(net: Network, l: ModuleLayer, x: string, ws: WeightSet, e: 
   return e.add({ kind: 'add', id: `${n}/add`, inputs: [gt, r], shape: [cout, ho, wo], elem: FLOAT });
 }
 
+/** Options of {@link lower}. */
+export interface LowerOptions {
+  /**
+   * Shape-level lowering: binary conv weights become zero placeholders of the right length instead
+   * of the signs of the given weights (BNext-Large has 308 M of them). For uses that read shapes,
+   * folding and widths only (the resource estimate), never for generating or interpreting.
+   */
+  readonly shapesOnly?: boolean;
+}
+
 /** Lowers a network with its weights to the float IR. */
-export function lower(net: Network, ws: WeightSet): Graph {
+export function lower(net: Network, ws: WeightSet, o: LowerOptions = {}): Graph {
   const nodes: Node[] = [];
   const all = new Map<string, Node>();
   const outOf = new Map<string, string>();
@@ -203,7 +213,7 @@ export function lower(net: Network, ws: WeightSet): Graph {
         out = e.add({ kind: 'maxpool', id: l.name, inputs: [src()], shape: l.outShape, elem: FLOAT, kernel: l.kernel, stride: l.stride, pad: l.padding });
         break;
       case 'module':
-        out = lowerModule(net, l, src(), ws, e, all);
+        out = lowerModule(net, l, src(), ws, e, all, o);
         break;
       case 'concat':
         out = e.add({ kind: 'concat', id: l.name, inputs: l.inputs.map((_, i) => src(i)), shape: l.outShape, elem: FLOAT });

@@ -23,8 +23,13 @@ import { withNodes } from './util.js';
 
 /** Options of the quantize pass. */
 export interface QuantizeOptions {
-  /** Calibration images [3, H, W] (at least one). */
-  readonly calibration: readonly Tensor[];
+  /**
+   * Calibration images [3, H, W] (at least one), or `nominal`: every node's max |value| taken as 1
+   * without running the float model. Nominal formats have the settings' widths and differ from
+   * calibrated ones only in fraction bits, which is all a shape-level use (the resource estimate)
+   * needs.
+   */
+  readonly calibration: readonly Tensor[] | 'nominal';
   readonly settings?: QuantSettings;
 }
 
@@ -42,7 +47,12 @@ const maxAbsOf = (v: ArrayLike<number>): number => {
   return m;
 };
 const round = (v: number): number => Math.floor(v + 0.5);
-const codes = (v: Vec, frac: number): Float64Array => Float64Array.from(v as ArrayLike<number>, (x) => round(x * 2 ** frac));
+const codes = (v: Vec, frac: number): Float64Array => {
+  const out = new Float64Array(v.length);
+  const k = 2 ** frac;
+  for (let i = 0; i < v.length; i++) out[i] = round(v[i]! * k);
+  return out;
+};
 /** Largest |code| of a format. */
 const maxMag = (f: FixFormat): number => Math.max(Math.abs(minCode(f)), maxCode(f));
 
@@ -58,7 +68,7 @@ export function calibrate(g: Graph, images: readonly Tensor[]): Map<string, numb
 /** Quantizes a float hardware graph (after split-conv). */
 export function quantize(g: Graph, opts: QuantizeOptions): Graph {
   const s = opts.settings ?? DEFAULT_QUANT;
-  const range = calibrate(g, opts.calibration);
+  const range = opts.calibration === 'nominal' ? new Map(g.nodes.map((n) => [n.id, 1])) : calibrate(g, opts.calibration);
   const done = new Map<string, Node>();
   const fmtIn = (n: Node, i = 0): FixFormat => {
     const p = done.get(n.inputs[i]!)!;
@@ -159,11 +169,12 @@ export function quantize(g: Graph, opts: QuantizeOptions): Graph {
         const wFmt = formatFor(maxAbsOf(n.weight as ArrayLike<number>), head ? s.fcWeights : s.se);
         const w = codes(n.weight, wFmt.frac);
         const b = codes(n.bias, fx.frac + wFmt.frac);
+        const mx = maxMag(fx);
         let worst = 0;
         for (let o = 0; o < n.outFeatures; o++) {
-          let row = Math.abs(b[o]!);
-          for (let i = 0; i < n.inFeatures; i++) row += Math.abs(w[o * n.inFeatures + i]!) * maxMag(fx);
-          worst = Math.max(worst, row);
+          let row = 0;
+          for (let i = 0; i < n.inFeatures; i++) row += Math.abs(w[o * n.inFeatures + i]!);
+          worst = Math.max(worst, Math.abs(b[o]!) + row * mx);
         }
         const out =
           role(n) === 'se_fc2'

@@ -8,8 +8,11 @@
 import type { Graph, MvauNode, Node, WindowNode } from '../ir/graph.js';
 import { rewire, withNodes } from './util.js';
 
-/** Splits every conv node. */
-export function splitConv(g: Graph): Graph {
+/**
+ * Splits every conv node. With `shapesOnly` (see LowerOptions in lower.ts) binary weights are
+ * placeholders, all zero: they are not reordered.
+ */
+export function splitConv(g: Graph, shapesOnly = false): Graph {
   const out: Node[] = [];
   const map = new Map<string, string>();
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
@@ -46,10 +49,11 @@ export function splitConv(g: Graph): Graph {
     const rows = n.shape[0];
     // binary weights stay one byte each (BNext-Large has 308 M of them)
     const wt = n.binary ? new Int8Array(rows * cols) : new Float64Array(rows * cols);
-    for (let co = 0; co < rows; co++)
-      for (let ci = 0; ci < cin; ci++)
-        for (let ky = 0; ky < k; ky++)
-          for (let kx = 0; kx < k; kx++) wt[co * cols + (ky * k + kx) * cin + ci] = n.weight[((co * cin + ci) * k + ky) * k + kx]!;
+    if (!(n.binary && shapesOnly))
+      for (let co = 0; co < rows; co++)
+        for (let ci = 0; ci < cin; ci++)
+          for (let ky = 0; ky < k; ky++)
+            for (let kx = 0; kx < k; kx++) wt[co * cols + (ky * k + kx) * cin + ci] = n.weight[((co * cin + ci) * k + ky) * k + kx]!;
     const mv: MvauNode = {
       kind: 'mvau',
       id: `${n.id}_mvau`,

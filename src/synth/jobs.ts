@@ -52,7 +52,12 @@ export interface SynthJobOptions {
   readonly prefix?: string;
   /** While runs are going, a progress line at least this often (ms; default 30 000; 0: none). */
   readonly heartbeatMs?: number;
+  /** Wall-clock limit of one Yosys run (ms); default {@link SYNTH_TIMEOUT_MS}. */
+  readonly timeoutMs?: number;
 }
+
+/** Default limit of one synthesis run: 4 hours (whole designs and wide layers on iCE40 take long). */
+export const SYNTH_TIMEOUT_MS = 4 * 3600 * 1000;
 
 function sha(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
@@ -134,7 +139,7 @@ export async function runSynthJobs(dir: string, jobs: readonly SynthJob[], o: Sy
       running.add(j.label);
       try {
         const outputs = [j.statFile, ...(j.depthFile ? [j.depthFile] : [])];
-        const r = await runYosys({ script: j.script, cwd: dir, outputs, engine: o.engine, label: j.label });
+        const r = await runYosys({ script: j.script, cwd: dir, outputs, engine: o.engine, label: j.label, timeoutMs: o.timeoutMs ?? SYNTH_TIMEOUT_MS });
         const entry = { yosys: r.version, stat: r.outputs[j.statFile]!, depth: j.depthFile ? r.outputs[j.depthFile]! : '' };
         writeFileAtomic(join(cacheDir, `${keys[k]}.json`), JSON.stringify(entry));
         results[k] = { ...entry, cached: false };

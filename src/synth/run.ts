@@ -46,6 +46,8 @@ export interface SynthOptions {
    * targets), `false` never, `auto` (default) for a whole design that fits an iCE40 part.
    */
   readonly fmax?: boolean | 'auto';
+  /** Wall-clock limit of one Yosys run in ms (default 4 hours, src/synth/jobs.ts SYNTH_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
   /** Called with progress lines (`synth: 3/9 done (12.3 s)`). */
   readonly onProgress?: (line: string) => void;
 }
@@ -157,7 +159,7 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
         const script = synthScript({ top: m.top, files, target: t, statFile, ...lib, ...d });
         return { label: m.top, scriptFile: `synth/${t}.ys`, script, statFile, ...d, inputs };
       })()];
-  const results = await runSynthJobs(dir, jobs, { engine, ...(o.jobs !== undefined ? { jobs: o.jobs } : {}), onProgress: progress });
+  const results = await runSynthJobs(dir, jobs, { engine, ...(o.jobs !== undefined ? { jobs: o.jobs } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), onProgress: progress });
   const reports = jobs.map((j, k) => parseStatJson(cleanStatJson(results[k]!.stat), j.statFile));
   const depths = jobs.map((j, k) => (j.depthFile ? parseDepth(results[k]!.depth, j.depthFile) : undefined));
   const fam = estimateFamilyOf(t);

@@ -80,6 +80,26 @@ describe('estimate of a network at a proxy input', () => {
     expect(Math.abs(lb - la) / la).toBeLessThan(0.02);
   });
 
+  it('the shape-level compile (nominal ranges, zero binary weights) matches the calibrated compile: same nodes, shapes, widths, folding; LUTs within 3 %', () => {
+    const net = mini(32);
+    const ws = proxyWeights(net);
+    const quant = DEFAULT_QUANT;
+    const full = compile(net, ws, 'hw', { calibration: defaultCalibration(net), quant });
+    const fast = compile(net, ws, 'hw', { calibration: 'nominal', quant, shapesOnly: true });
+    const sig = (g: typeof full) => g.nodes.map((n) => `${n.id} ${n.kind} ${n.shape.join('x')} ${n.elem.kind === 'fix' ? n.elem.fmt.width : n.elem.kind}`);
+    expect(sig(fast)).toEqual(sig(full));
+    const binary = fast.nodes.filter((n) => n.kind === 'mvau' && n.mode === 'xnor');
+    expect(binary.length).toBeGreaterThan(0);
+    for (const n of binary) if (n.kind === 'mvau') expect(n.weight.every((v) => v === 0)).toBe(true);
+    const cycles = 20_000;
+    const a = runPasses(full, ['fold', 'size-fifos'], { fold: autoFold(full, cycles) });
+    const b = runPasses(fast, ['fold', 'size-fifos'], { fold: autoFold(fast, cycles) });
+    expect(b.nodes.map((n) => `${n.id} ${n.par} ${n.kind === 'mvau' ? `${n.pe}x${n.simd}` : ''}`)).toEqual(a.nodes.map((n) => `${n.id} ${n.par} ${n.kind === 'mvau' ? `${n.pe}x${n.simd}` : ''}`));
+    const la = estimateResources(a).total.luts;
+    const lb = estimateResources(b).total.luts;
+    expect(Math.abs(lb - la) / la).toBeLessThan(0.03);
+  });
+
   it('estimateNetwork folds under a LUT budget, and more LUTs buy more throughput; iCE40 LUT4s cost more than LUT6s', () => {
     const at = (input: number) => mini(input);
     const net = mini(64);

@@ -7,71 +7,25 @@ import type { Network } from '../../dsl/network.js';
 import { zooNetwork } from '../../dsl/zoo.js';
 import { readManifest } from '../../emit/reload.js';
 import { readFileChecked } from '../../io/atomic.js';
-import { FoldFileSchema } from '../../passes/fold.js';
-import { estimateCore, instanceShape, ESTIMATE_EXT_MEM_THRESHOLD_BITS } from '../../synth/estimate/index.js';
-import { estimateNetwork, type EstimateFold } from '../../synth/estimate/network.js';
+import { estimateCore, instanceShape } from '../../synth/estimate/index.js';
+import { estimateNetwork } from '../../synth/estimate/network.js';
 import { addResources, ESTIMATE_TARGETS, NO_RESOURCES, type EstimateTarget, type Resources } from '../../synth/estimate/types.js';
 import { topInstances } from '../../synth/instances.js';
-import { type CliContext, intArg, outputFor, resolveNetwork, resolveQuantArgs, withExamples, withNetworkOptions, withQuantOptions } from '../options.js';
+import { resolveDesignArgs, withDesignOptions } from '../design-options.js';
+import { type CliContext, outputFor, resolveNetwork, resolveQuantArgs, withExamples, withNetworkOptions, withQuantOptions } from '../options.js';
 import { fmtInt, table } from '../output.js';
 
-/** Defaults shared with `generate` (src/emit/design.ts); repeated so this command needs no emitter. */
-const DEFAULT_CLOCK_MHZ = 200;
-const DEFAULT_TARGET_FPS = 100;
-
 function builder(y: Argv) {
-  return withExamples(withQuantOptions(withNetworkOptions(y, 'input')), [
+  return withExamples(withDesignOptions(withQuantOptions(withNetworkOptions(y, 'input'))), [
     ['$0 estimate --size large', 'BNext-Large at 224, folded for 100 frames/s at 200 MHz: LUT6, FFs, DSP, BRAM per layer'],
     ['$0 estimate --size tiny --budget-luts 200000 --target ice40', 'the best throughput under 200k LUT4 on iCE40'],
     ['$0 estimate --design rtl-out/mini --json', 'estimate an existing design folder from its instances'],
   ])
     .option('design', { type: 'string', requiresArg: true, describe: 'estimate a design folder made by bnext-rtl generate instead of a network' })
-    .option('target', { type: 'string', requiresArg: true, choices: [...ESTIMATE_TARGETS], default: 'xilinx', describe: 'family: xilinx (LUT6) or ice40 (LUT4)' })
-    .option('fold', { type: 'string', requiresArg: true, default: 'auto', describe: "'auto' or a fold.json file, as in generate" })
-    .option('target-fps', { type: 'string', requiresArg: true, describe: `automatic folding: frames/s to reach (default ${DEFAULT_TARGET_FPS})` })
-    .option('clock-mhz', { type: 'string', requiresArg: true, describe: `clock for --target-fps (default ${DEFAULT_CLOCK_MHZ})` })
-    .option('budget-luts', { type: 'string', requiresArg: true, describe: "automatic folding: the best throughput whose estimate fits this many of the family's LUTs" })
-    .option('weights-mode', { type: 'string', choices: ['rom', 'stream'], default: 'rom', describe: 'MVAU weights in ROMs or from weight streams, as in generate' })
-    .option('ext-mem-threshold', { type: 'string', requiresArg: true, describe: `FIFOs over this many bits in external memory, as in generate ('none' = 0; default ${ESTIMATE_EXT_MEM_THRESHOLD_BITS})` });
+    .option('target', { type: 'string', requiresArg: true, choices: [...ESTIMATE_TARGETS], default: 'xilinx', describe: 'family: xilinx (LUT6) or ice40 (LUT4)' });
 }
 
 type Args = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
-
-/** The folding choice from the arguments (the rules of `generate`). */
-function foldArg(argv: ArgumentsCamelCase<Args>): EstimateFold {
-  const clockMhz = argv.clockMhz !== undefined ? Number(argv.clockMhz) : DEFAULT_CLOCK_MHZ;
-  if (!(clockMhz > 0 && clockMhz <= 2000)) fail('E_ARG', `--clock-mhz must be a number in (0, 2000], got '${argv.clockMhz}'`, { field: '--clock-mhz' });
-  if (argv.fold !== 'auto') {
-    if (argv.targetFps !== undefined || argv.budgetLuts !== undefined)
-      fail('E_ARG', '--target-fps and --budget-luts choose an automatic folding; they do not combine with a fold file', { field: '--fold' });
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileChecked(argv.fold).toString('utf8'));
-    } catch (e) {
-      if (e instanceof Error && e.name === 'BnextError') throw e;
-      fail('E_FOLD', `not valid JSON: ${(e as Error).message}`, { file: argv.fold });
-    }
-    const r = FoldFileSchema.safeParse(raw);
-    if (!r.success) {
-      const i = r.error.issues[0]!;
-      fail('E_FOLD', i.message, { file: argv.fold, field: i.path.join('.') || '(root)' });
-    }
-    return { kind: 'file', config: r.data };
-  }
-  if (argv.budgetLuts !== undefined) {
-    if (argv.targetFps !== undefined) fail('E_ARG', 'give either --target-fps or --budget-luts, not both', { field: '--budget-luts' });
-    return { kind: 'luts', budgetLuts: intArg(argv.budgetLuts, 'budget-luts', 100)!, clockMhz };
-  }
-  const fps = argv.targetFps !== undefined ? Number(argv.targetFps) : DEFAULT_TARGET_FPS;
-  if (!(fps > 0)) fail('E_ARG', `--target-fps must be a positive number, got '${argv.targetFps}'`, { field: '--target-fps' });
-  return { kind: 'fps', targetFps: fps, clockMhz };
-}
-
-function extMemArg(v: string | undefined): number {
-  if (v === undefined) return ESTIMATE_EXT_MEM_THRESHOLD_BITS;
-  if (v.trim() === 'none') return 0;
-  return intArg(v, 'ext-mem-threshold', 0)!;
-}
 
 /** The same network at another input size (zoo size, zoo reference or custom JSON). */
 function networkAt(argv: ArgumentsCamelCase<Args>, net: Network): (input: number) => Network {
@@ -147,8 +101,8 @@ export function estimateCommand(ctx: CliContext): CommandModule<object, Args> {
       } else {
         const net = resolveNetwork({ size: argv.size, network: argv.network, inputSize: argv.input, classes: argv.classes }, 'input');
         const quant = resolveQuantArgs(argv);
-        const fold = foldArg(argv);
-        const e = estimateNetwork(net, networkAt(argv, net), quant, fold, { target, extMemThresholdBits: extMemArg(argv.extMemThreshold), weightsMode: argv.weightsMode === 'stream' ? 'stream' : 'rom' });
+        const { fold, extMemThresholdBits, weightsMode } = resolveDesignArgs(argv);
+        const e = estimateNetwork(net, networkAt(argv, net), quant, fold, { target, extMemThresholdBits, weightsMode });
         rows = layerRows(e.graph.nodes.filter((n) => e.cores.has(n.id)).map((n) => ({ layer: n.layer, module: e.cores.get(n.id)!.module, params: e.cores.get(n.id)!.params, r: e.nodes.get(n.id)! })));
         what = `${net.name} (input ${net.input.join('x')}, ${e.graph.nodes.length} IR nodes)`;
         extra = { fold: e.fold };

@@ -21,6 +21,7 @@ function builder(y: Argv) {
     .option('layer', { type: 'string', array: true, requiresArg: true, describe: 'with --per-layer: only these layers, e.g. --layer feature.1.FFN_1 feature.2.FFN_2' })
     .option('jobs', { type: 'string', requiresArg: true, describe: 'parallel Yosys runs (default: number of CPUs)' })
     .option('fmax', { type: 'boolean', describe: 'iCE40: place and route with nextpnr-ice40 for fmax (each layer with --per-layer); default: the whole design when it fits an iCE40 part; --no-fmax: never' })
+    .option('timeout-min', { type: 'string', requiresArg: true, describe: 'limit of one Yosys run in minutes (default 240)' })
     .option('engine', { type: 'string', requiresArg: true, choices: ['auto', 'native', 'wasm'], default: 'auto', describe: 'native yosys on PATH, or the bundled WASM build' });
 }
 
@@ -86,6 +87,7 @@ export function synthCommand(ctx: CliContext): CommandModule<object, ReturnType<
     handler: async (argv) => {
       const out = outputFor(ctx, argv);
       const jobs = intArg(argv.jobs, 'jobs', 1, 256);
+      const timeoutMin = intArg(argv.timeoutMin, 'timeout-min', 1, 10_000);
       if (argv.layer !== undefined && argv.perLayer !== true) fail('E_ARG', '--layer chooses layers of a --per-layer run; add --per-layer', { field: '--layer' });
       const r = await synthDesign(argv.design, {
         target: argv.target as StatTarget,
@@ -95,6 +97,7 @@ export function synthCommand(ctx: CliContext): CommandModule<object, ReturnType<
         ...(argv.layer !== undefined ? { layers: argv.layer.map(String) } : {}),
         ...(argv.liberty !== undefined ? { liberty: argv.liberty } : {}),
         fmax: argv.fmax === undefined ? 'auto' : argv.fmax,
+        ...(timeoutMin !== undefined ? { timeoutMs: timeoutMin * 60_000 } : {}),
         onProgress: (l) => out.note(l),
       });
       out.result({ design: argv.design, report: r });

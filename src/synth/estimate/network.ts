@@ -8,8 +8,9 @@
  * values, so:
  *  1. weights are {@link proxyWeights}: every state_dict entry with values of the right kind and
  *     range, tiled from a small seeded block (no BatchNorm calibration);
- *  2. the `hw` graph (lowered, quantized) is compiled at a proxy input of 32x32 (quantization
- *     calibrates on one 32x32 image: same widths, fraction bits within a bit or two);
+ *  2. the `hw` graph (lowered, quantized) is compiled at a proxy input of 32x32 with nominal
+ *     ranges instead of calibration (same widths; fraction bits may differ, which moves a few
+ *     internal widths by a bit: about 2 % on the LUTs of BNext-Large);
  *  3. {@link scaleInput} multiplies every feature map's height and width by input/32 (exact for
  *     BNext, whose maps are the input halved k times), recomputes the GAP reciprocal for the new
  *     pixel count (as the quantize pass does) and checks the result with the IR verifier, which
@@ -27,7 +28,6 @@ import { autoFold, type FoldConfig } from '../../passes/fold.js';
 import { compile, runPasses } from '../../passes/index.js';
 import { RECIP_BITS } from '../../passes/quantize.js';
 import type { QuantSettings } from '../../passes/quant-settings.js';
-import { defaultCalibration } from '../../ref/int.js';
 import type { Tensor } from '../../tensor.js';
 import { Rng } from '../../util/rng.js';
 import type { WeightSet } from '../../weights/types.js';
@@ -159,8 +159,9 @@ export function estimateNetwork(net: Network, at: (input: number) => Network, qu
   const useProxy = size > PROXY_INPUT && size % PROXY_INPUT === 0 && net.input[2] === size;
   const small = useProxy ? at(PROXY_INPUT) : net;
   const ws = proxyWeights(small);
-  // one calibration image: the formats' widths are fixed by the settings, only fraction bits move
-  const hw0 = compile(small, ws, 'hw', { calibration: defaultCalibration(small, 1), quant });
+  // nominal ranges instead of calibration: the formats' widths are fixed by the settings, only
+  // fraction bits would move
+  const hw0 = compile(small, ws, 'hw', { calibration: 'nominal', quant, shapesOnly: true });
   const hw = useProxy ? scaleInput(hw0, size / PROXY_INPUT) : hw0;
   const folded = (cfg: FoldConfig): Graph => runPasses(hw, ['fold', 'size-fifos'], { fold: cfg });
   let cfg: FoldConfig;

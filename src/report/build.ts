@@ -122,7 +122,8 @@ export async function buildDesignReport(dir: string, opts: ReportOptions = {}): 
 
   const synth = readSynthSection(dir, m);
   if (synth.status === 'unreadable') warnings.push(`${synth.file} was not read: ${synth.reason}`);
-  const synthByLayer = new Map(synth.status === 'present' && synth.mode === 'per-layer' ? synth.rows.map((r) => [r.name, r]) : []);
+  const synthLayers = synth.status !== 'present' ? [] : synth.mode === 'per-layer' ? synth.rows : (synth.layers ?? []);
+  const synthByLayer = new Map(synthLayers.map((r) => [r.name, r]));
   const clockMhz = clock ?? m.performance.clockMhz;
   const power = readPowerReport(dir, clockMhz, names);
   if (power.section.status === 'unreadable') warnings.push(`${power.section.file} was not read: ${power.section.reason}`);

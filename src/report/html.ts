@@ -123,14 +123,15 @@ function resources(r: DesignReport) {
       rows,
       [t('total'), t(''), ...figuresCells(sy.total, generic), ...(perLayer ? [n(int(sy.lutsEstimate)), n(sy.estimateError === null ? '—' : signedPct(sy.estimateError))] : [])],
     );
-    const cmp = perLayer
+    const layerRows = perLayer ? sy.rows : sy.layers;
+    const cmp = layerRows
       ? barChart({
-          title: 'MVAU LUTs: estimate vs synthesized',
+          title: perLayer ? 'MVAU LUTs: estimate vs synthesized' : 'LUTs per layer: estimate vs synthesized (whole design)',
           series: [
             { name: 'estimate', cls: 's1' },
             { name: `synthesized (${sy.target})`, cls: 's0' },
           ],
-          rows: sy.rows.map((x) => ({ label: x.name, values: [x.lutsEstimate, x.figures.luts] })),
+          rows: layerRows.map((x) => ({ label: x.name, values: [x.lutsEstimate, x.figures.luts] })),
           format: compact,
         })
       : '';

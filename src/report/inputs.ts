@@ -10,7 +10,7 @@ import { fail } from '../diag.js';
 import { fieldPath } from '../dsl/json.js';
 import type { Manifest } from '../emit/design.js';
 import { readFileChecked } from '../io/atomic.js';
-import type { SynthFiguresView, SynthSection } from './types.js';
+import type { SynthFiguresView, SynthRowView, SynthSection } from './types.js';
 
 const count = z.number().int().min(0);
 const positive = z.number().int().min(1);
@@ -114,6 +114,8 @@ const figuresSchema = z.object({
   transistors: z.number().min(0).optional(),
 });
 
+const rowSchema = z.object({ name: z.string(), module: z.string(), instances: count, figures: figuresSchema, lutsEstimate: z.number().min(0).optional() });
+
 /** The fields of synth/report.json (src/synth/run.ts `SynthReport`) the report shows. */
 export const SynthReportFileSchema = z.object({
   top: z.string(),
@@ -121,7 +123,8 @@ export const SynthReportFileSchema = z.object({
   mode: z.enum(['design', 'per-layer']),
   engine: z.string(),
   yosys: z.string(),
-  rows: z.array(z.object({ name: z.string(), module: z.string(), instances: count, figures: figuresSchema, lutsEstimate: z.number().min(0).optional() })),
+  rows: z.array(rowSchema),
+  layers: z.array(rowSchema).optional(),
   total: figuresSchema,
   lutsEstimate: z.number().min(0),
   estimateError: z.number().optional(),
@@ -129,6 +132,10 @@ export const SynthReportFileSchema = z.object({
 
 function figuresView(f: z.infer<typeof figuresSchema>): SynthFiguresView {
   return { luts: f.luts, ffs: f.ffs, carry: f.carry, bram: f.bram, lutram: f.lutram, dsp: f.dsp, gates: f.gates, cells: f.cells, transistors: f.transistors ?? null };
+}
+
+function rowView(x: z.infer<typeof rowSchema>): SynthRowView {
+  return { name: x.name, module: x.module, instances: x.instances, figures: figuresView(x.figures), lutsEstimate: x.lutsEstimate ?? null };
 }
 
 /** The command that makes a synthesis report for a design folder. */
@@ -160,7 +167,8 @@ export function readSynthSection(dir: string, m: Manifest): SynthSection {
     total: figuresView(s.total),
     lutsEstimate: s.lutsEstimate,
     estimateError: s.estimateError ?? null,
-    rows: s.rows.map((x) => ({ name: x.name, module: x.module, instances: x.instances, figures: figuresView(x.figures), lutsEstimate: x.lutsEstimate ?? null })),
+    rows: s.rows.map(rowView),
+    layers: s.layers ? s.layers.map(rowView) : null,
   };
 }
 

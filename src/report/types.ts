@@ -154,8 +154,19 @@ export type SynthSection =
       /** (estimate - synthesized) / synthesized, or null. */
       readonly estimateError: number | null;
       /** Per core type (design mode) or per layer's MVAU (per-layer mode). */
-      readonly rows: readonly { readonly name: string; readonly module: string; readonly instances: number; readonly figures: SynthFiguresView; readonly lutsEstimate: number | null }[];
+      readonly rows: readonly SynthRowView[];
+      /** Whole-design runs: the same synthesis summed per layer (all its cores); null when the file has none. */
+      readonly layers: readonly SynthRowView[] | null;
     };
+
+/** One row of a synthesis report: a core type, or a layer. */
+export interface SynthRowView {
+  readonly name: string;
+  readonly module: string;
+  readonly instances: number;
+  readonly figures: SynthFiguresView;
+  readonly lutsEstimate: number | null;
+}
 
 /** Power results (power/report.json), only the fields that validated. */
 export type PowerSection =

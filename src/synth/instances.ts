@@ -16,13 +16,15 @@ export interface CoreInstance {
   readonly kind: string;
   /** Core module name. */
   readonly module: string;
+  /** Instance name in the top (`u_...`). */
+  readonly instance: string;
   /** Parameters: integers, and file names with the MemDir prefix resolved to `mem/`. */
   readonly params: Readonly<Record<string, ParamValue>>;
   /** Parameters given as expressions (e.g. an external memory base), left out of `params`; all kinds only. */
   readonly unparsed?: readonly string[];
 }
 
-const INSTANCE = /^ {2}\/\/ ([^:\n]+): (\S+) \((\w+)[^\n]*\n {2}(\w+) #\(\n((?: {4}\.\w+\([^\n]*\),?\n)*) {2}\) u_\w+ \(/gm;
+const INSTANCE = /^ {2}\/\/ ([^:\n]+): (\S+) \((\w+)[^\n]*\n {2}(\w+) #\(\n((?: {4}\.\w+\([^\n]*\),?\n)*) {2}\) (u_\w+) \(/gm;
 
 /**
  * Reads the instances of a given IR kind (default `mvau`; `null`: every kind) from a top file's
@@ -45,7 +47,7 @@ export function topInstances(topText: string, kind: string | null = 'mvau', file
       else if (kind === null) unparsed.push(p[1]!);
       else fail('E_DESIGN', `cannot read parameter ${p[1]} = ${v} of ${m[2]} for per-layer synthesis`, { file, field: m[2] });
     }
-    out.push({ layer: m[1]!, node: m[2]!, kind: m[3]!, module: m[4]!, params, ...(unparsed.length ? { unparsed } : {}) });
+    out.push({ layer: m[1]!, node: m[2]!, kind: m[3]!, module: m[4]!, instance: m[6]!, params, ...(unparsed.length ? { unparsed } : {}) });
   }
   return out;
 }

@@ -24,6 +24,8 @@ export interface SynthJob {
   readonly statFile: string;
   /** The logic-depth (`ltp`) file the script writes, if any (relative). */
   readonly depthFile?: string;
+  /** The top-module netlist file the script writes, if any (relative; see synthScript's cellsFile). */
+  readonly cellsFile?: string;
   /** Files the script reads (relative to the folder); their contents enter the cache key. */
   readonly inputs: readonly string[];
 }
@@ -36,6 +38,8 @@ export interface SynthJobResult {
   readonly stat: string;
   /** Raw text of the depth file ('' when the job wrote none). */
   readonly depth: string;
+  /** Raw text of the top-module netlist file ('' when the job wrote none). */
+  readonly cells: string;
   /** Served from the cache. */
   readonly cached: boolean;
 }
@@ -90,7 +94,7 @@ function readCache(file: string): Omit<SynthJobResult, 'cached'> | undefined {
   try {
     const e = JSON.parse(readFileSync(file, 'utf8')) as Partial<SynthJobResult>;
     if (typeof e.yosys !== 'string' || typeof e.stat !== 'string') return undefined;
-    return { yosys: e.yosys, stat: e.stat, depth: typeof e.depth === 'string' ? e.depth : '' };
+    return { yosys: e.yosys, stat: e.stat, depth: typeof e.depth === 'string' ? e.depth : '', cells: typeof e.cells === 'string' ? e.cells : '' };
   } catch {
     return undefined;
   }
@@ -138,9 +142,9 @@ export async function runSynthJobs(dir: string, jobs: readonly SynthJob[], o: Sy
       const j = jobs[k]!;
       running.add(j.label);
       try {
-        const outputs = [j.statFile, ...(j.depthFile ? [j.depthFile] : [])];
+        const outputs = [j.statFile, ...(j.depthFile ? [j.depthFile] : []), ...(j.cellsFile ? [j.cellsFile] : [])];
         const r = await runYosys({ script: j.script, cwd: dir, outputs, engine: o.engine, label: j.label, timeoutMs: o.timeoutMs ?? SYNTH_TIMEOUT_MS });
-        const entry = { yosys: r.version, stat: r.outputs[j.statFile]!, depth: j.depthFile ? r.outputs[j.depthFile]! : '' };
+        const entry = { yosys: r.version, stat: r.outputs[j.statFile]!, depth: j.depthFile ? r.outputs[j.depthFile]! : '', cells: j.cellsFile ? r.outputs[j.cellsFile]! : '' };
         writeFileAtomic(join(cacheDir, `${keys[k]}.json`), JSON.stringify(entry));
         results[k] = { ...entry, cached: false };
         done++;

@@ -17,8 +17,8 @@ import { addResources, NO_RESOURCES, type EstimateTarget, type Resources } from 
 import { coreRows, figures, subtreeStats, sumFigures, type SynthFigures } from './figures.js';
 import { topInstances, type CoreInstance } from './instances.js';
 import { memFiles, runSynthJobs, type SynthJob } from './jobs.js';
-import { cleanStatJson, parseDepth, synthScript } from './script.js';
-import { parseStatJson, type StatTarget } from './stat.js';
+import { cleanStatJson, parseDepth, parseInstanceModules, synthScript } from './script.js';
+import { parseStatJson, type CellStats, type StatReport, type StatTarget } from './stat.js';
 import { ice40Fmax, ice40PartFor, ICE40_PARTS, type FmaxResult } from './timing.js';
 import { resolveYosysEngine, type YosysEngine, type YosysEngineChoice } from './yosys.js';
 
@@ -91,6 +91,11 @@ export interface SynthReport {
   readonly yosys: string;
   /** Rows: per core type, or per layer. */
   readonly rows: readonly SynthRow[];
+  /**
+   * Whole-design runs: the same synthesis summed per layer (every instance of the layer with its
+   * whole subtree), in the order of the top; cells of the top module itself belong to no layer.
+   */
+  readonly layers?: readonly SynthRow[];
   /** Totals over the design (or over the layers' MVAUs). */
   readonly total: SynthFigures;
   /** The family whose estimate stands beside the figures (iCE40's for the other LUT4 families). */
@@ -155,9 +160,10 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
       })
     : [(() => {
         const statFile = `synth/${t}.stat.json`;
+        const cellsFile = `synth/${t}.top.v`;
         const d = depthOf(t);
-        const script = synthScript({ top: m.top, files, target: t, statFile, ...lib, ...d });
-        return { label: m.top, scriptFile: `synth/${t}.ys`, script, statFile, ...d, inputs };
+        const script = synthScript({ top: m.top, files, target: t, statFile, cellsFile, ...lib, ...d });
+        return { label: m.top, scriptFile: `synth/${t}.ys`, script, statFile, cellsFile, ...d, inputs };
       })()];
   const results = await runSynthJobs(dir, jobs, { engine, ...(o.jobs !== undefined ? { jobs: o.jobs } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), onProgress: progress });
   const reports = jobs.map((j, k) => parseStatJson(cleanStatJson(results[k]!.stat), j.statFile));
@@ -175,6 +181,7 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
   let estimate = NO_RESOURCES;
   let depth: number | undefined;
   let fmax: FmaxSection | undefined;
+  let layers: SynthRow[] | undefined;
   if (o.perLayer) {
     rows = insts.map((i, k) => {
       const r = reports[k]!;
@@ -193,7 +200,9 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
   } else {
     const r = reports[0]!;
     const byModule = new Map<string, Resources>();
-    for (const i of topInstances(topText, null, topFile)) byModule.set(i.module, addResources(byModule.get(i.module) ?? NO_RESOURCES, est(i)));
+    const everyInstance = topInstances(topText, null, topFile);
+    for (const i of everyInstance) byModule.set(i.module, addResources(byModule.get(i.module) ?? NO_RESOURCES, est(i)));
+    layers = layerRows(r, parseInstanceModules(results[0]!.cells), everyInstance, t, est, withEstimate);
     rows = coreRows(r, m.top, t).map((c) => {
       const e = byModule.get(c.name);
       if (e) estimate = addResources(estimate, e);
@@ -211,6 +220,7 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
     engine,
     yosys: results[0]!.yosys,
     rows,
+    ...(layers ? { layers } : {}),
     total,
     ...(fam ? { estimateFamily: fam, estimate } : {}),
     lutsEstimate: estimate.luts,
@@ -225,6 +235,35 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
   const { cacheHits: _h, runs: _r, ...stable } = report;
   writeFileAtomic(join(dir, 'synth', 'report.json'), JSON.stringify(stable, null, 2) + '\n');
   return report;
+}
+
+/**
+ * Rows per layer of a hierarchical whole-design run: each layer's instances (module of each from
+ * the written top netlist) with their subtrees. Undefined when the netlist does not name every
+ * instance (e.g. a cache entry from before the netlist was written).
+ */
+function layerRows(
+  r: StatReport,
+  modules: ReadonlyMap<string, string>,
+  insts: readonly CoreInstance[],
+  t: StatTarget,
+  est: (i: CoreInstance) => Resources,
+  withEstimate: (row: SynthRow, e: Resources | undefined) => SynthRow,
+): SynthRow[] | undefined {
+  if (insts.some((i) => !modules.has(i.instance))) return undefined;
+  const memo = new Map<string, CellStats>();
+  const byLayer = new Map<string, { insts: CoreInstance[]; figs: SynthFigures[] }>();
+  for (const i of insts) {
+    const l = byLayer.get(i.layer) ?? { insts: [], figs: [] };
+    l.insts.push(i);
+    l.figs.push(figures(subtreeStats(r, modules.get(i.instance)!, memo), t));
+    byLayer.set(i.layer, l);
+  }
+  return [...byLayer].map(([layer, l]) => {
+    const mvau = l.insts.find((i) => i.kind === 'mvau');
+    const e = l.insts.reduce((a, i) => addResources(a, est(i)), NO_RESOURCES);
+    return withEstimate({ name: layer, module: mvau?.module ?? '', instances: l.insts.length, figures: sumFigures(l.figs, t) }, e);
+  });
 }
 
 /** Place and route of the whole design when asked, or when it fits a part (`auto`). */

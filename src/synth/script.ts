@@ -40,6 +40,12 @@ export interface SynthScriptOptions {
    * Not available with a Liberty library (its flip-flop cells are not known by name).
    */
   readonly depthFile?: string;
+  /**
+   * Where the script writes the mapped top module as Verilog (`write_verilog`, top only), whose
+   * instance lines name each instance's (parameterized) module: {@link parseInstanceModules}
+   * reads them so a hierarchical run can be summed per layer. None when absent.
+   */
+  readonly cellsFile?: string;
 }
 
 const SAFE_PATH = /^[A-Za-z0-9_./+-]+$/;
@@ -134,6 +140,7 @@ export function synthScript(o: SynthScriptOptions): string {
   const stat = checkPath(o.statFile ?? 'synth/stat.json', 'statFile');
   if (o.depthFile !== undefined && o.liberty !== undefined) fail('E_ARG', 'the logic depth is not available with a Liberty library', { field: 'depthFile' });
   const depth = o.depthFile !== undefined ? depthCommands(o.target, checkPath(o.depthFile, 'depthFile')) : [];
+  const cells = o.cellsFile !== undefined ? ['# instance -> module of the top, for per-layer figures', `select ${o.top}`, `write_verilog -selected -noattr ${checkPath(o.cellsFile, 'cellsFile')}`, 'select -clear'] : [];
   const params = Object.keys(o.params ?? {}).sort();
   for (const p of params) if (!IDENT.test(p)) fail('E_ARG', `'${p}' is not a parameter name`, { field: `params.${p}` });
   return [
@@ -144,9 +151,20 @@ export function synthScript(o: SynthScriptOptions): string {
     `hierarchy -check -top ${o.top}`,
     ...mapCommands(o),
     `tee -q -o ${stat} stat -json${statOptions(o)}`,
+    ...cells,
     ...depth,
     '',
   ].join('\n');
+}
+
+/**
+ * Instance name -> module name (as `stat` names it: `$paramod$<hash>\core` or `core`) from the
+ * top module Yosys wrote with `write_verilog` (see {@link SynthScriptOptions.cellsFile}).
+ */
+export function parseInstanceModules(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^ {2}\\?(\S+) +(u_\w+) \($/gm)) out.set(m[2]!, m[1]!);
+  return out;
 }
 
 /**

@@ -66,12 +66,21 @@ export function formatSynthReport(r: SynthReport, dir: string): string {
     r.estimateError !== undefined
       ? `${fmtInt(r.lutsEstimate)} LUTs estimated (${r.estimateFamily} model) vs ${fmtInt(r.total.luts)} synthesized (estimate ${pct(r.estimateError)})`
       : 'no LUT estimate (the generic target maps to gates, not LUTs)';
-  const lines = [
-    table(head, rows, align),
-    '',
+  const lines = [table(head, rows, align), ''];
+  if (r.layers) {
+    const lhead = ['layer', 'cores', ...head.slice(2, 2 + (generic ? 3 : 6)), ...(withEst ? ['LUT est.', 'error'] : [])];
+    const lrows = r.layers.map((x) => [x.name, String(x.instances), ...cells(x.figures, r.target), ...(withEst ? [x.lutsEstimate !== undefined ? fmtInt(x.lutsEstimate) : '', pct(x.lutsError)] : [])]);
+    const inLayers = r.layers.reduce((a, x) => a + (generic ? x.figures.gates : x.figures.luts), 0);
+    lines.push(
+      table(lhead, lrows, lhead.map((_, i) => (i === 0 ? 'left' : 'right'))),
+      `per layer: the same run summed over each layer's cores; ${fmtInt((generic ? r.total.gates : r.total.luts) - inLayers)} ${generic ? 'gates' : 'LUTs'} in the top module itself`,
+      '',
+    );
+  }
+  lines.push(
     `design    ${dir} (top ${r.top}, ${perLayer ? 'each MVAU on its own' : 'whole design'}), target ${r.target}`,
     `estimate  ${est}`,
-  ];
+  );
   if (r.depth !== undefined) lines.push(`depth     ${r.depth} cells on the longest combinational path${perLayer ? ' (deepest layer)' : ''}`);
   if (r.fmax) lines.push(`fmax      ${'skipped' in r.fmax ? `not placed: ${r.fmax.skipped}` : `${r.fmax.mhz.toFixed(1)} MHz on iCE40 ${r.fmax.part} (nextpnr-ice40, ${fmtInt(r.fmax.lcs)} logic cells)`}`);
   lines.push(`yosys     ${r.yosys} (${r.engine}); ${r.runs} run(s), ${r.cacheHits} from the cache; scripts in ${dir}/synth/`);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fail } from '../diag.js';
 import { loadNetworkJson } from '../dsl/json.js';
 import type { Network } from '../dsl/network.js';
@@ -16,6 +16,25 @@ import { resolveQuant } from '../passes/quant-settings.js';
 import { loadWeights } from '../weights/load.js';
 import { randomWeights } from '../weights/random.js';
 import { emitOptionsOf, generateDesign, type Design, type Manifest } from './design.js';
+
+/**
+ * How a manifest records an input file (network JSON, weights): relative to the design folder, so
+ * the folder can be simulated and reported from any working directory.
+ */
+export function recordedPath(dir: string, file: string): string {
+  return relative(resolve(dir), resolve(file)).split('\\').join('/');
+}
+
+/**
+ * An input file a manifest names, as a path to open: relative to the design folder; a path that
+ * does not exist there is taken as given (manifests written before paths were recorded relative
+ * to the folder named them from the working directory of `generate`).
+ */
+export function designFile(dir: string, recorded: string): string {
+  if (isAbsolute(recorded)) return recorded;
+  const inDir = join(dir, recorded);
+  return existsSync(inDir) ? inDir : recorded;
+}
 
 /** Reads `<dir>/manifest.json`. */
 export function readManifest(dir: string): Manifest {
@@ -32,11 +51,11 @@ export function readManifest(dir: string): Manifest {
 export function reloadDesign(dir: string): { design: Design; net: Network } {
   const m = readManifest(dir);
   const r = m.network.recipe as { size?: string; input?: number; classes?: number; network?: string };
-  const net = r.network !== undefined ? loadNetworkJson(r.network) : zooNetwork(r.size!, { input: r.input!, classes: r.classes! });
+  const net = r.network !== undefined ? loadNetworkJson(designFile(dir, r.network)) : zooNetwork(r.size!, { input: r.input!, classes: r.classes! });
   let ws;
   if ('seed' in m.weights) ws = randomWeights(net, m.weights.seed);
   else {
-    const file = m.weights.file;
+    const file = designFile(dir, m.weights.file);
     const sha = createHash('sha256').update(readFileChecked(file)).digest('hex');
     if (sha !== m.weights.sha256) fail('E_DESIGN', `weights file ${file} changed since the design was generated (sha256 differs)`, { file });
     ws = loadWeights(net, file);

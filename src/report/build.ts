@@ -9,7 +9,7 @@ import { BnextError, fail } from '../diag.js';
 import type { Network } from '../dsl/network.js';
 import type { Graph } from '../ir/graph.js';
 import type { Manifest } from '../emit/design.js';
-import { reloadDesign } from '../emit/reload.js';
+import { designFile, reloadDesign } from '../emit/reload.js';
 import { resolveQuant, type QuantSettings } from '../passes/quant-settings.js';
 import { compileHw, defaultCalibration } from '../ref/int.js';
 import { quantReport } from '../ref/quant-report.js';
@@ -77,8 +77,8 @@ function stage<T>(label: string, on: ((l: string) => void) | undefined, work: ()
 }
 
 /** SQNR on seeded random images, through the same quantized graph the design was made from. */
-function computeSqnr(m: Manifest, net: Network, count: number): { file: QuantReportFile; images: number } {
-  const ws = 'seed' in m.weights ? randomWeights(net, m.weights.seed) : loadWeights(net, m.weights.file);
+function computeSqnr(dir: string, m: Manifest, net: Network, count: number): { file: QuantReportFile; images: number } {
+  const ws = 'seed' in m.weights ? randomWeights(net, m.weights.seed) : loadWeights(net, designFile(dir, m.weights.file));
   const g = compileHw(net, ws, { quant: manifestQuant(m) });
   const imgs = defaultCalibration(net, count, SQNR_SEED);
   const len = imgs[0]!.data.length;
@@ -140,7 +140,7 @@ export async function buildDesignReport(dir: string, opts: ReportOptions = {}): 
     let seed: number | null = null;
     if (typeof fromFile === 'object') q = fromFile;
     else if (net) {
-      q = stage(`SQNR on ${images} image(s)`, on, () => computeSqnr(m, net, images)).file;
+      q = stage(`SQNR on ${images} image(s)`, on, () => computeSqnr(dir, m, net, images)).file;
       source = 'computed';
       seed = SQNR_SEED;
     }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Argv, CommandModule } from 'yargs';
 import { readFileChecked } from '../../io/atomic.js';
 import { checkDesignTarget, generateDesign, writeDesign } from '../../emit/design.js';
+import { recordedPath } from '../../emit/reload.js';
 import { DEFAULT_VECTOR_COUNT, MAX_VECTOR_COUNT } from '../../package/index.js';
 import {
   type CliContext,
@@ -61,8 +62,8 @@ export function generateCommand(ctx: CliContext): CommandModule<object, ReturnTy
       if (argv.weights === undefined && argv.seed === undefined) out.note('no --weights or --seed given: using seeded random weights (--seed 0)');
       const ws = resolveWeights(net, { weights: argv.weights, seed: argv.weights === undefined ? String(seed) : undefined }, progress);
       const weights =
-        argv.weights !== undefined ? { file: argv.weights, sha256: createHash('sha256').update(readFileChecked(argv.weights)).digest('hex') } : { seed: seed! };
-      const recipe = argv.network !== undefined ? { network: argv.network } : { size: argv.size, input: net.input[1], classes: net.classes };
+        argv.weights !== undefined ? { file: recordedPath(dir, argv.weights), sha256: createHash('sha256').update(readFileChecked(argv.weights)).digest('hex') } : { seed: seed! };
+      const recipe = argv.network !== undefined ? { network: recordedPath(dir, argv.network) } : { size: argv.size, input: net.input[1], classes: net.classes };
       const d = progress.run(`generating ${net.name}`, () => generateDesign({ net, ws, weights, quant, fold, recipe, extMemThresholdBits, weightsMode }));
       const m = progress.run(`writing ${dir}${vectors ? ` (${vectors} test image(s) through the integer model)` : ''}`, () => writeDesign(dir, d, argv.force === true, { vectors }));
       out.result({ out: dir, manifest: m });

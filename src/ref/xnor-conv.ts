@@ -9,7 +9,8 @@ import { binaryConv2dPacked, packSigns, packWeights, type PackedWeights } from '
 
 type Mvau = Node & { kind: 'mvau' };
 
-const cache = new WeakMap<object, PackedWeights>();
+/** Packed kernels per weight array and geometry (`k:cin`: the same MVAU may be read with or without its window). */
+const cache = new WeakMap<object, Map<string, PackedWeights>>();
 
 /** Whether a window (or none, for a 1x1 stride-1 MVAU) and its XNOR MVAU can be one packed convolution. */
 export function fusable(win: Node | undefined, mvau: Node): boolean {
@@ -26,7 +27,10 @@ export function fusable(win: Node | undefined, mvau: Node): boolean {
 export function xnorConv(mvau: Mvau, k: number, stride: number, inShape: readonly [number, number, number], x: Float64Array, zeroIsPlus: boolean): Float64Array {
   const cin = inShape[0];
   const key = zeroIsPlus ? (mvau.q ?? mvau) : mvau.weight;
-  let w = cache.get(key as object);
+  const geometry = `${k}:${cin}`;
+  const forKey = cache.get(key as object) ?? new Map<string, PackedWeights>();
+  cache.set(key as object, forKey);
+  let w = forKey.get(geometry);
   if (!w) {
     // window order (ky, kx, c) -> [Cout][Cin][k][k]
     const wt = new Float32Array(mvau.rows * cin * k * k);
@@ -38,7 +42,7 @@ export function xnorConv(mvau: Mvau, k: number, stride: number, inShape: readonl
             wt[((r * cin + c) * k + ky) * k + kx] = zeroIsPlus && v === 0 ? 1 : v;
           }
     w = packWeights({ shape: [mvau.rows, cin, k, k], data: wt }, mvau.id);
-    cache.set(key as object, w);
+    forKey.set(geometry, w);
   }
   const a = packSigns({ shape: inShape, data: Float32Array.from(x) }, null, Math.floor(k / 2));
   return Float64Array.from(binaryConv2dPacked(a, w, stride));

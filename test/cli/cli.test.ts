@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/app.js';
-import type { CliIo } from '../../src/cli/output.js';
+import { cli } from '../helpers/cli.js';
 import { countNetwork } from '../../src/dsl/count.js';
 import { zooNetwork } from '../../src/dsl/zoo.js';
 import { readNpy, writeNpy } from '../../src/io/npy.js';
@@ -15,19 +14,6 @@ const dir = mkdtempSync(join(tmpdir(), 'bnext-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI in-process, capturing its output. */
-async function cli(args: string[], io: Partial<CliIo> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env: {},
-    stderrIsTty: false,
-    ...io,
-  });
-  return { code, stdout, stderr };
-}
-
 /** A deterministic [n, 3, s, s] image batch in [-1, 1). */
 function images(n: number, s: number) {
   const data = new Float32Array(n * 3 * s * s);

@@ -7,15 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/app.js';
+import { cli as run } from '../helpers/cli.js';
 import { writeNpy } from '../../src/io/npy.js';
 
-async function cli(args: string[], tty = false) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, stderrIsTty: tty });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], tty = false) => run(args, { stderrIsTty: tty });
 
 /** The commands the top-level help lists (every registered command). */
 async function commands(): Promise<string[]> {

@@ -3,18 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/app.js';
+import { cli } from '../helpers/cli.js';
 import type { Resources } from '../../src/synth/estimate/types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bnext-estimate-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 interface EstimateJson {
   target: string;

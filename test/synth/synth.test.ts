@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/app.js';
+import { cli } from '../helpers/cli.js';
 import { BnextError } from '../../src/diag.js';
 import { NetworkBuilder } from '../../src/dsl/builder.js';
 import type { Network } from '../../src/dsl/network.js';
@@ -49,13 +49,6 @@ afterAll(async () => {
   await closeYosysWorkers();
   rmSync(root, { recursive: true, force: true });
 });
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 describe('synthScript', () => {
   it('reads the filelist, overrides parameters, maps per target and writes stat -json', () => {

@@ -7,10 +7,14 @@ import { fail } from '../diag.js';
 import { DEFAULT_CLOCK_MHZ, DEFAULT_EXT_MEM_THRESHOLD_BITS, DEFAULT_TARGET_FPS, type FoldChoice } from '../emit/design.js';
 import type { WeightsMode } from '../emit/types.js';
 import { readFileChecked } from '../io/atomic.js';
+import { DEFAULT_EXT_MEM_LATENCY } from '../emit/ops/plumbing.js';
 import { FoldFileSchema } from '../passes/fold.js';
 import { intArg } from './options.js';
 
-/** Adds --fold, --target-fps, --clock-mhz, --budget-luts, --weights-mode and --ext-mem-threshold. */
+/** Largest --ext-mem-latency (the head FIFO of every external buffer grows with it). */
+const MAX_EXT_MEM_LATENCY = 4096;
+
+/** Adds --fold, --target-fps, --clock-mhz, --budget-luts, --weights-mode, --ext-mem-threshold and --ext-mem-latency. */
 export function withDesignOptions<T>(y: Argv<T>) {
   return y
     .option('fold', { type: 'string', requiresArg: true, default: 'auto', describe: "'auto' or a fold.json file (per-layer par, pe, simd, vpar)" })
@@ -28,6 +32,11 @@ export function withDesignOptions<T>(y: Argv<T>) {
       type: 'string',
       requiresArg: true,
       describe: `map buffers (FIFOs) whose RAM exceeds this many bits get an external memory port ext_<fifo>_* (write/read request channels with byte address and data, write-done and read-response channels; manifest externalMemory lists regions and bandwidth) instead of on-chip RAM; 'none' or 0 keeps all on chip (default ${DEFAULT_EXT_MEM_THRESHOLD_BITS} = 1 Mbit)`,
+    })
+    .option('ext-mem-latency', {
+      type: 'string',
+      requiresArg: true,
+      describe: `read latency of your memory in cycles (request to response) that the external buffers keep one beat per cycle under: each fifo_ext head holds that many reads in flight (default ${DEFAULT_EXT_MEM_LATENCY})`,
     });
 }
 
@@ -41,6 +50,8 @@ export interface DesignArgs {
   readonly extMemThresholdBits: number;
   /** MVAU weights in ROMs or from weight streams. */
   readonly weightsMode: WeightsMode;
+  /** Memory read latency (cycles) the external buffers are built for. */
+  readonly extMemLatency: number;
 }
 
 /** Reads the options of {@link withDesignOptions}; bad values fail naming the option. */
@@ -51,10 +62,17 @@ export function resolveDesignArgs(a: {
   budgetLuts?: string | undefined;
   weightsMode?: string | undefined;
   extMemThreshold?: string | undefined;
+  extMemLatency?: string | undefined;
 }): DesignArgs {
   const clockMhz = a.clockMhz !== undefined ? Number(a.clockMhz) : DEFAULT_CLOCK_MHZ;
   if (!(clockMhz > 0 && clockMhz <= 2000)) fail('E_ARG', `--clock-mhz must be a number in (0, 2000], got '${a.clockMhz}'`, { field: '--clock-mhz' });
-  return { fold: foldChoice(a, clockMhz), clockMhz, extMemThresholdBits: extMemThresholdArg(a.extMemThreshold), weightsMode: a.weightsMode === 'stream' ? 'stream' : 'rom' };
+  return {
+    fold: foldChoice(a, clockMhz),
+    clockMhz,
+    extMemThresholdBits: extMemThresholdArg(a.extMemThreshold),
+    weightsMode: a.weightsMode === 'stream' ? 'stream' : 'rom',
+    extMemLatency: intArg(a.extMemLatency, 'ext-mem-latency', 1, MAX_EXT_MEM_LATENCY) ?? DEFAULT_EXT_MEM_LATENCY,
+  };
 }
 
 function foldChoice(a: { fold?: string | undefined; targetFps?: string | undefined; budgetLuts?: string | undefined }, clockMhz: number): FoldChoice {

@@ -22,6 +22,7 @@ import { packageDesign, packageReadme, type PackageOptions } from '../package/in
 import { CORES_DIR } from './env.js';
 import { portsManifest, portsReadme, simReadme, type ExternalMemoryInfo, type WeightStreamInfo } from './ports.js';
 import { dataWidth } from './stream.js';
+import { DEFAULT_EXT_MEM_LATENCY } from './ops/plumbing.js';
 import { emitTop, SIM_CORES_DIR, type EmitOptions, type EmittedDesign } from './top.js';
 import type { WeightsMode } from './types.js';
 
@@ -48,6 +49,8 @@ export interface GenerateOptions {
   readonly extMemThresholdBits?: number;
   /** MVAU weights in ROMs (`rom`, default) or from top-level weight streams (`stream`). */
   readonly weightsMode?: WeightsMode;
+  /** Memory read latency (cycles) external FIFOs keep full rate under (default {@link DEFAULT_EXT_MEM_LATENCY}). */
+  readonly extMemLatency?: number;
 }
 
 /** The manifest written as manifest.json. */
@@ -122,7 +125,11 @@ export const DEFAULT_EXT_MEM_THRESHOLD_BITS = 2 ** 20;
 /** The emitter options a manifest records (so a design folder is re-emitted identically). */
 export function emitOptionsOf(m: Pick<Manifest, 'weightsMode' | 'externalMemory'>): EmitOptions {
   // Manifests written before these options existed: ROM weights, every FIFO on chip.
-  return { weightsMode: m.weightsMode ?? 'rom', extMemThresholdBits: m.externalMemory?.thresholdBits ?? 0 };
+  return {
+    weightsMode: m.weightsMode ?? 'rom',
+    extMemThresholdBits: m.externalMemory?.thresholdBits ?? 0,
+    extMemLatency: m.externalMemory?.latencyCycles ?? DEFAULT_EXT_MEM_LATENCY,
+  };
 }
 
 /** Per-node cycles of a graph. */
@@ -159,7 +166,8 @@ export function generateDesign(o: GenerateOptions): Design {
   const g = compileFolded(hw, cfg);
   const thresholdBits = o.extMemThresholdBits ?? DEFAULT_EXT_MEM_THRESHOLD_BITS;
   const weightsMode = o.weightsMode ?? 'rom';
-  const emitted = emitTop(g, { version: o.version ?? '0.1.0', weightsMode, extMemThresholdBits: thresholdBits });
+  const extMemLatency = o.extMemLatency ?? DEFAULT_EXT_MEM_LATENCY;
+  const emitted = emitTop(g, { version: o.version ?? '0.1.0', weightsMode, extMemThresholdBits: thresholdBits, extMemLatency });
   const cyc = nodeCycles(g);
   const est = estimateGraph(g);
   let bottleneck = g.nodes[0]!;
@@ -201,7 +209,7 @@ export function generateDesign(o: GenerateOptions): Design {
     'README.md',
   ];
   const fps = (clockMhz * 1e6) / cyclesPerFrame;
-  const ports = portsManifest(g, emitted, est.nodes, fps, thresholdBits);
+  const ports = portsManifest(g, emitted, est.nodes, fps, thresholdBits, extMemLatency);
   const manifest: Manifest = {
     tool: `bnext-rtl ${o.version ?? '0.1.0'}`,
     network: { name: o.net.name, input: o.net.input, classes: o.net.classes, recipe: o.recipe },

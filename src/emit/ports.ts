@@ -7,7 +7,7 @@ import type { Graph } from '../ir/graph.js';
 import { frameBeats } from '../passes/size-fifos.js';
 import type { NodeEstimate } from '../synth/estimate/model.js';
 import type { Manifest } from './design.js';
-import { EXT_HEAD_DEPTH, EXT_TAIL_DEPTH } from './ops/plumbing.js';
+import { DEFAULT_EXT_MEM_LATENCY, EXT_TAIL_DEPTH, extHeadDepth } from './ops/plumbing.js';
 import type { EmittedDesign } from './top.js';
 
 /** One map buffer in external memory (manifest `externalMemory.buffers`). */
@@ -38,6 +38,11 @@ export interface ExtBufferInfo {
 export interface ExternalMemoryInfo {
   /** FIFOs whose RAM ({tlast, tdata} per beat) exceeds this many bits are external; 0 = none. */
   readonly thresholdBits: number;
+  /**
+   * Memory read latency (cycles, request to response) the ports keep one beat per cycle under:
+   * each fifo_ext's head holds that many reads in flight (`generate --ext-mem-latency`).
+   */
+  readonly latencyCycles: number;
   /** Byte address width of the memory ports (0 without any). */
   readonly addrBits: number;
   /** One entry per external buffer (and port), in dataflow order. */
@@ -83,6 +88,7 @@ export function portsManifest(
   est: ReadonlyMap<string, NodeEstimate>,
   fps: number,
   thresholdBits: number,
+  latencyCycles: number = DEFAULT_EXT_MEM_LATENCY,
 ): { externalMemory: ExternalMemoryInfo; weightStreams: WeightStreamInfo[]; movedOffChipBits: number; streamedWeightBits: number } {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const buffers: ExtBufferInfo[] = emitted.extMems.map((e) => {
@@ -107,11 +113,12 @@ export function portsManifest(
   });
   const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((a, x) => a + f(x), 0);
   // The estimate counts every FIFO and ROM on chip; an external FIFO keeps its head and tail.
-  const extBits = sum(buffers, (b) => est.get(b.node)!.memBits - (EXT_TAIL_DEPTH + 1 + EXT_HEAD_DEPTH) * (b.beatBits + 1));
+  const extBits = sum(buffers, (b) => est.get(b.node)!.memBits - (EXT_TAIL_DEPTH + 1 + extHeadDepth(latencyCycles)) * (b.beatBits + 1));
   const streamedWeightBits = sum(weightStreams, (w) => est.get(w.node)!.memBits);
   return {
     externalMemory: {
       thresholdBits,
+      latencyCycles,
       addrBits: emitted.addrBits,
       buffers,
       totalBytes: sum(buffers, (b) => b.sizeBytes),
@@ -159,7 +166,8 @@ export function portsReadme(m: Manifest): string {
       '- `<port>_rsp_valid_i / _rsp_ready_o / _rsp_data_i`: read data, in order (AXI4 R); ready stays high.',
       '',
       'One beat per word, in the low bits. Every beat of a buffer\'s stream is written once and read once per',
-      `frame; a buffer keeps up at one beat per cycle while the read latency stays under ${EXT_HEAD_DEPTH} cycles.`,
+      `frame; a buffer keeps up at one beat per cycle while the read latency stays under about ${x.latencyCycles ?? DEFAULT_EXT_MEM_LATENCY} cycles`,
+      `(each head holds ${extHeadDepth(x.latencyCycles ?? DEFAULT_EXT_MEM_LATENCY)} beats; \`generate --ext-mem-latency\` sizes them).`,
       'manifest.json `externalMemory.buffers` lists each port with its bits, region and bandwidth:',
       '',
       '| port | beats x bits | base | bytes | MB/s |',

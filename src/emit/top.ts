@@ -15,6 +15,7 @@ import { consumers } from '../ir/graph.js';
 import { CORES_DIR, render } from './env.js';
 import { verilogName } from './names.js';
 import { BINDINGS } from './ops/index.js';
+import { DEFAULT_EXT_MEM_LATENCY } from './ops/plumbing.js';
 import { carriesPadFlag, dataWidth } from './stream.js';
 import type { EmitContext, Instance, Placement, WeightsMode } from './types.js';
 
@@ -95,6 +96,8 @@ export interface EmitOptions {
   readonly weightsMode?: WeightsMode;
   /** FIFOs whose RAM exceeds this many bits go to external memory ports (default 0: none). */
   readonly extMemThresholdBits?: number;
+  /** Memory read latency (cycles) external FIFOs are built for (default {@link DEFAULT_EXT_MEM_LATENCY}). */
+  readonly extMemLatency?: number;
 }
 
 /** A top-level port declaration of an external interface. */
@@ -143,7 +146,7 @@ function elemText(n: Node): string {
 export function emitTop(g: Graph, opts: EmitOptions = {}): EmittedDesign {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const uses = consumers(g);
-  const placement: Placement = { weightsMode: opts.weightsMode ?? 'rom', extMemThresholdBits: opts.extMemThresholdBits ?? 0 };
+  const placement: Placement = { weightsMode: opts.weightsMode ?? 'rom', extMemThresholdBits: opts.extMemThresholdBits ?? 0, extMemLatency: opts.extMemLatency ?? DEFAULT_EXT_MEM_LATENCY };
   const ctx: EmitContext = { graph: g, byId, placement };
   const name = new Map(g.nodes.map((n) => [n.id, verilogName(n.id)]));
   const top = opts.top ?? verilogName(`${g.name}_top`);

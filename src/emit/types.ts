@@ -56,6 +56,8 @@ export interface Placement {
   readonly weightsMode: WeightsMode;
   /** FIFOs whose RAM ({tlast, tdata} per beat) exceeds this many bits use external memory; 0 = none. */
   readonly extMemThresholdBits: number;
+  /** Memory read latency (cycles) the external FIFOs keep full rate under (sizes their heads). */
+  readonly extMemLatency: number;
 }
 
 /** Context for bindings. */

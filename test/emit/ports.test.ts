@@ -12,7 +12,7 @@ import { NetworkBuilder } from '../../src/dsl/builder.js';
 import { zooNetwork } from '../../src/dsl/zoo.js';
 import { emitOptionsOf, generateDesign, writeDesign, type Manifest } from '../../src/emit/design.js';
 import { CORES_DIR } from '../../src/emit/env.js';
-import { fifoRamBits } from '../../src/emit/ops/plumbing.js';
+import { DEFAULT_EXT_MEM_LATENCY, fifoRamBits } from '../../src/emit/ops/plumbing.js';
 import { reloadDesign } from '../../src/emit/reload.js';
 import { EXT_REGION_ALIGN, emitTop, SIM_CORES_DIR } from '../../src/emit/top.js';
 import type { FifoNode } from '../../src/ir/graph.js';
@@ -152,7 +152,7 @@ describe('design folder with external ports', () => {
     expect(readme).toContain('## Weight streams');
     expect(readme).toContain(`\`${x.buffers[0]!.port}\``);
     const written = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
-    expect(emitOptionsOf(written)).toEqual({ weightsMode: 'stream', extMemThresholdBits: 100_000 });
+    expect(emitOptionsOf(written)).toEqual({ weightsMode: 'stream', extMemThresholdBits: 100_000, extMemLatency: DEFAULT_EXT_MEM_LATENCY });
     expect(reloadDesign(out).design.manifest.rtlSha256).toBe(m.rtlSha256);
   });
 });

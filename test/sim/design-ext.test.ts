@@ -34,7 +34,7 @@ function batchOf(net: Network, n: number, seed: number) {
   return { shape: [n, ...net.input], data: Float32Array.from(imgs.flatMap((i) => [...i.data])) };
 }
 
-function design(net: Network, extMemThresholdBits: number, weightsMode: WeightsMode) {
+function design(net: Network, extMemThresholdBits: number, weightsMode: WeightsMode, extMemLatency?: number) {
   return generateDesign({
     net,
     ws: randomWeights(net, 1),
@@ -44,6 +44,7 @@ function design(net: Network, extMemThresholdBits: number, weightsMode: WeightsM
     recipe: { test: net.name },
     extMemThresholdBits,
     weightsMode,
+    ...(extMemLatency !== undefined ? { extMemLatency } : {}),
   });
 }
 
@@ -63,6 +64,21 @@ describe('end-to-end simulation with external interfaces', () => {
     const stalled = await simulateDesign(d.graph, batch, { dir: out, memLatency: 45, stall: 0.3, seed: 4 });
     expect(stalled.pass).toBe(true);
     expect(Array.from(stalled.logits.data)).toEqual(Array.from(clean.logits.data));
+  }, 600_000);
+
+  it('a design built for a 120-cycle memory (--ext-mem-latency 120): deeper heads, bit-exact and at the modelled rate under that latency', async () => {
+    const net = mini();
+    const d = design(net, 30_000, 'rom', 120);
+    expect(d.manifest.externalMemory.latencyCycles).toBe(120);
+    const top = d.emitted.files.get(`${d.manifest.top}.v`)!;
+    const heads = [...top.matchAll(/\.HeadDepth\((\d+)\)/g)].map((m) => Number(m[1]));
+    expect(heads.length).toBe(d.manifest.externalMemory.buffers.length);
+    for (const h of heads) expect(h).toBeGreaterThan(120);
+    const out = join(dir, 'ext120');
+    writeDesign(out, d);
+    const r = await simulateDesign(d.graph, batchOf(net, 3, 11), { dir: out, memLatency: 120 });
+    expect(r.pass).toBe(true);
+    expect(Math.abs(r.cyclesPerFrame / d.manifest.performance.cyclesPerFrame - 1)).toBeLessThan(0.05);
   }, 600_000);
 
   it('weights from weight streams: bit-exact with stalls; a corrupted word in a stream file is caught', async () => {

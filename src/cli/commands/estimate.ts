@@ -101,8 +101,8 @@ export function estimateCommand(ctx: CliContext): CommandModule<object, Args> {
       } else {
         const net = resolveNetwork({ size: argv.size, network: argv.network, inputSize: argv.input, classes: argv.classes }, 'input');
         const quant = resolveQuantArgs(argv);
-        const { fold, extMemThresholdBits, weightsMode } = resolveDesignArgs(argv);
-        const e = estimateNetwork(net, networkAt(argv, net), quant, fold, { target, extMemThresholdBits, weightsMode });
+        const { fold, extMemThresholdBits, weightsMode, extMemLatency } = resolveDesignArgs(argv);
+        const e = estimateNetwork(net, networkAt(argv, net), quant, fold, { target, extMemThresholdBits, weightsMode, extMemLatency });
         rows = layerRows(e.graph.nodes.filter((n) => e.cores.has(n.id)).map((n) => ({ layer: n.layer, module: e.cores.get(n.id)!.module, params: e.cores.get(n.id)!.params, r: e.nodes.get(n.id)! })));
         what = `${net.name} (input ${net.input.join('x')}, ${e.graph.nodes.length} IR nodes)`;
         extra = { fold: e.fold };

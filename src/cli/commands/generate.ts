@@ -57,14 +57,14 @@ export function generateCommand(ctx: CliContext): CommandModule<object, ReturnTy
       // 52 s for two images against 37 s for the rest), so large inputs get them only on request.
       const vectors = intArg(argv.vectors, 'vectors', 0, MAX_VECTOR_COUNT) ?? (net.input[1]! <= VECTORS_MAX_INPUT ? DEFAULT_VECTOR_COUNT : 0);
       const quant = resolveQuantArgs(argv);
-      const { fold, extMemThresholdBits, weightsMode } = resolveDesignArgs(argv);
+      const { fold, extMemThresholdBits, weightsMode, extMemLatency } = resolveDesignArgs(argv);
       const seed = argv.weights === undefined && argv.seed === undefined ? 0 : seedArg(argv.seed);
       if (argv.weights === undefined && argv.seed === undefined) out.note('no --weights or --seed given: using seeded random weights (--seed 0)');
       const ws = resolveWeights(net, { weights: argv.weights, seed: argv.weights === undefined ? String(seed) : undefined }, progress);
       const weights =
         argv.weights !== undefined ? { file: recordedPath(dir, argv.weights), sha256: createHash('sha256').update(readFileChecked(argv.weights)).digest('hex') } : { seed: seed! };
       const recipe = argv.network !== undefined ? { network: recordedPath(dir, argv.network) } : { size: argv.size, input: net.input[1], classes: net.classes };
-      const d = progress.run(`generating ${net.name}`, () => generateDesign({ net, ws, weights, quant, fold, recipe, extMemThresholdBits, weightsMode }));
+      const d = progress.run(`generating ${net.name}`, () => generateDesign({ net, ws, weights, quant, fold, recipe, extMemThresholdBits, weightsMode, extMemLatency }));
       const m = progress.run(`writing ${dir}${vectors ? ` (${vectors} test image(s) through the integer model)` : ''}`, () => writeDesign(dir, d, argv.force === true, { vectors }));
       out.result({ out: dir, manifest: m });
       out.text(

@@ -5,7 +5,7 @@ import { caseKinds, caseParams, opCase } from '../../sim/op-cases.js';
 import { describeMismatch, simulateOp } from '../../sim/op.js';
 import { checkFinite, readNpy } from '../../io/npy.js';
 import { reloadDesign } from '../../emit/reload.js';
-import { simulateDesign } from '../../sim/design.js';
+import { DEFAULT_MEM_LATENCY, simulateDesign } from '../../sim/design.js';
 import { checkBatch } from './run.js';
 import { checkWritable, fmtInt, type Output } from '../output.js';
 import { type CliContext, intArg, outputFor, seedArg, withExamples } from '../options.js';
@@ -22,6 +22,7 @@ function builder(y: Argv) {
     .option('design', { type: 'string', requiresArg: true, describe: 'a design folder made by bnext-rtl generate' })
     .option('input', { type: 'string', requiresArg: true, describe: 'with --design: images, .npy [N, 3, H, W]' })
     .option('wave', { type: 'string', requiresArg: true, describe: 'with --design: write an FST waveform here (a .fst file; manifest layers[].instances names each layer\'s cores in it)' })
+    .option('mem-latency', { type: 'string', requiresArg: true, describe: `with --design: read latency of the simulated external memory in cycles (default ${DEFAULT_MEM_LATENCY}; the design keeps full rate up to the latency it was generated for, manifest externalMemory.latencyCycles)` })
     .option('clock-mhz', { type: 'string', requiresArg: true, describe: 'clock for the frames/s figure (default: the design manifest)' })
     .option('op', { type: 'string', requiresArg: true, describe: `op kind to check: ${caseKinds().join(', ')}` })
     .option('params', {
@@ -89,12 +90,13 @@ export function waveScope(top: string, wrapper: string | undefined): string {
 /** `sim --design`: end-to-end simulation of a generated design folder. */
 async function simDesign(
   out: Output,
-  argv: { design?: string; input?: string; stall?: string; seed?: string; wave?: string; clockMhz?: string },
+  argv: { design?: string; input?: string; stall?: string; seed?: string; wave?: string; clockMhz?: string; memLatency?: string },
 ): Promise<void> {
   if (argv.input === undefined) fail('E_ARG', '--input is required with --design (the images, a .npy file)', { field: '--input' });
   const stall = argv.stall === undefined ? 0 : Number(argv.stall);
   if (!(stall >= 0 && stall <= 0.9)) fail('E_ARG', `--stall must be a number from 0 to 0.9, got '${argv.stall}'`, { field: '--stall' });
   const seed = seedArg(argv.seed) ?? 1;
+  const memLatency = intArg(argv.memLatency, 'mem-latency', 1, 65_535);
   if (argv.wave !== undefined) {
     if (!argv.wave.endsWith('.fst')) fail('E_ARG', `--wave writes an FST waveform; name a .fst file, got '${argv.wave}'`, { field: '--wave' });
     checkWritable(argv.wave);
@@ -112,6 +114,7 @@ async function simDesign(
     seed,
     clockMhz,
     dir: argv.design!,
+    ...(memLatency !== undefined ? { memLatency } : {}),
     ...(argv.wave ? { wave: argv.wave } : {}),
     onProgress: progress.lines(),
     onFrame: (done, total, cycles) => {

@@ -12,6 +12,16 @@ export const EXT_TAIL_DEPTH = 16;
  * beat per cycle while the memory's read latency stays under about this many cycles.
  */
 export const EXT_HEAD_DEPTH = 32;
+/** Default memory read latency (cycles, request to response) the fifo_ext heads are sized for. */
+export const DEFAULT_EXT_MEM_LATENCY = EXT_HEAD_DEPTH - 4;
+
+/**
+ * Head depth of a fifo_ext for a memory read latency of `latency` cycles: the reads in flight
+ * plus the head's own two-cycle pass and a margin, never less than {@link EXT_HEAD_DEPTH}.
+ */
+export function extHeadDepth(latency: number): number {
+  return Math.max(EXT_HEAD_DEPTH, latency + 4);
+}
 
 /** RAM bits of a FIFO as stream_fifo holds it: {tlast, tdata} per entry. */
 export function fifoRamBits(n: FifoNode): number {
@@ -44,7 +54,7 @@ export const fifo: OpBinding<'fifo'> = (n, _ins, ctx): Instance => {
     const wordBytes = extWordBytes(dataWidth(n));
     return {
       module: 'fifo_ext',
-      params: { DataW: dataWidth(n), Depth: n.depth, FrameBeats: frameBeats(n), WordBytes: wordBytes, TailDepth: EXT_TAIL_DEPTH, HeadDepth: EXT_HEAD_DEPTH },
+      params: { DataW: dataWidth(n), Depth: n.depth, FrameBeats: frameBeats(n), WordBytes: wordBytes, TailDepth: EXT_TAIL_DEPTH, HeadDepth: extHeadDepth(ctx.placement?.extMemLatency ?? DEFAULT_EXT_MEM_LATENCY) },
       inputs: ['in'],
       output: 'out',
       uses: ['stream_fifo'],

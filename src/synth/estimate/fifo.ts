@@ -2,7 +2,7 @@
  * fifo -> stream_fifo (RAM FIFO on chip) or fifo_ext (the same with its storage in external
  * memory: a small on-chip head and tail FIFO and the memory port's control).
  */
-import { EXT_HEAD_DEPTH, EXT_TAIL_DEPTH, extWordBytes, isExternalFifo } from '../../emit/ops/plumbing.js';
+import { EXT_TAIL_DEPTH, extHeadDepth, extWordBytes, isExternalFifo } from '../../emit/ops/plumbing.js';
 import { frameBeats } from '../../passes/size-fifos.js';
 import { dataWidth } from '../../emit/stream.js';
 import type { CoreMemory, CoreModel, CoreShape, OpEstimator } from './types.js';
@@ -14,8 +14,8 @@ import { clog2, p } from './common.js';
  */
 export const fifo: OpEstimator<'fifo'> = (n, _ins, ctx): CoreShape => {
   const dw = dataWidth(n);
-  if (isExternalFifo(n, { extMemThresholdBits: ctx.extMemThresholdBits, weightsMode: ctx.weightsMode }))
-    return { module: 'fifo_ext', params: { DataW: dw, Depth: n.depth, FrameBeats: frameBeats(n), WordBytes: extWordBytes(dw), TailDepth: EXT_TAIL_DEPTH, HeadDepth: EXT_HEAD_DEPTH } };
+  if (isExternalFifo(n, ctx))
+    return { module: 'fifo_ext', params: { DataW: dw, Depth: n.depth, FrameBeats: frameBeats(n), WordBytes: extWordBytes(dw), TailDepth: EXT_TAIL_DEPTH, HeadDepth: extHeadDepth(ctx.extMemLatency) } };
   return { module: 'stream_fifo', params: { DataW: dw, Depth: n.depth } };
 };
 

@@ -10,6 +10,7 @@
  * (`bnext-rtl synth`, where the estimate stands beside the synthesized figures).
  */
 import { consumers, type Graph, type Node, type OpKind } from '../../ir/graph.js';
+import { DEFAULT_EXT_MEM_LATENCY } from '../../emit/ops/plumbing.js';
 import { COEFFICIENTS } from './coefficients.js';
 import { placeMemory } from './memory.js';
 import { addResources, NO_RESOURCES, type CoreMemory, type CoreModel, type CoreParams, type CoreShape, type EstimateContext, type EstimateTarget, type OpEstimator, type Resources } from './types.js';
@@ -96,6 +97,8 @@ export interface EstimateOptions {
   readonly extMemThresholdBits?: number;
   /** MVAU weights in ROMs (default) or streamed in. */
   readonly weightsMode?: 'rom' | 'stream';
+  /** Memory read latency (cycles) external FIFOs are built for; default that of `generate`. */
+  readonly extMemLatency?: number;
 }
 
 /**
@@ -177,7 +180,11 @@ export function estimateResources(g: Graph, o: EstimateOptions = {}): GraphEstim
   const target = o.target ?? 'xilinx';
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const cons = consumers(g);
-  const base = { extMemThresholdBits: o.extMemThresholdBits ?? ESTIMATE_EXT_MEM_THRESHOLD_BITS, weightsMode: o.weightsMode ?? 'rom' } as const;
+  const base = {
+    extMemThresholdBits: o.extMemThresholdBits ?? ESTIMATE_EXT_MEM_THRESHOLD_BITS,
+    weightsMode: o.weightsMode ?? 'rom',
+    extMemLatency: o.extMemLatency ?? DEFAULT_EXT_MEM_LATENCY,
+  } as const;
   const nodes = new Map<string, Resources>();
   const cores = new Map<string, CoreShape>();
   let total = NO_RESOURCES;

@@ -6,6 +6,7 @@
  */
 import type { Graph, Node } from '../../ir/graph.js';
 import { estimateCore, estimateResources, nodeCore } from './index.js';
+import { DEFAULT_EXT_MEM_LATENCY } from '../../emit/ops/plumbing.js';
 
 /** Estimated LUTs and stored bits of one node. */
 export interface NodeEstimate {
@@ -42,7 +43,7 @@ function memBits(n: Node, ins: readonly Node[]): number {
 
 /** Estimate of one node on its own (a fork is taken to have two consumers). */
 export function estimateNode(n: Node, ins: readonly Node[]): NodeEstimate {
-  const shape = nodeCore(n, ins, { consumers: 2, extMemThresholdBits: 0, weightsMode: 'rom' });
+  const shape = nodeCore(n, ins, { consumers: 2, extMemThresholdBits: 0, weightsMode: 'rom', extMemLatency: DEFAULT_EXT_MEM_LATENCY });
   return { luts: shape ? estimateCore(shape, 'xilinx').luts : 0, memBits: memBits(n, ins) };
 }
 

@@ -64,6 +64,8 @@ export interface EstimateContext {
   readonly extMemThresholdBits: number;
   /** Whether MVAU weights come from ROMs (`rom`) or from top-level streams (`stream`). */
   readonly weightsMode: 'rom' | 'stream';
+  /** Memory read latency (cycles) external FIFOs are built for, as `generate --ext-mem-latency`. */
+  readonly extMemLatency: number;
 }
 
 /** An op kind's part of the model: the core that implements a node (none for ports). */

@@ -92,7 +92,7 @@ export type { FitQuality, FittedMetric } from './synth/estimate/fit.js';
 export { COEFFICIENTS } from './synth/estimate/coefficients.js';
 export { ice40Fmax, ice40PartFor, ICE40_PARTS, fmaxWrapper, parsePorts } from './synth/timing.js';
 export type { FmaxResult, FmaxJob, Ice40Part, PortInfo } from './synth/timing.js';
-export { runSynthJobs, memFiles, SYNTH_TIMEOUT_MS } from './synth/jobs.js';
+export { runSynthJobs, memFiles, coreClosure, SYNTH_TIMEOUT_MS } from './synth/jobs.js';
 export type { SynthJob, SynthJobResult, SynthJobOptions } from './synth/jobs.js';
 export { DEPTH_CUT, parseDepth } from './synth/script.js';
 export { estimateFamilyOf } from './synth/run.js';

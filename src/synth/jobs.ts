@@ -85,6 +85,26 @@ export function memFiles(dir: string): string[] {
   return existsSync(join(dir, 'mem')) ? readdirSync(join(dir, 'mem')).sort().map((f) => `mem/${f}`) : [];
 }
 
+/**
+ * The core files (`cores/<name>.v`, sorted) that module `top` needs: its own file and those of the
+ * cores it instantiates, transitively (instantiations read from the sources: `name #(` or
+ * `name u_x (`). A job that reads only these is cached by them alone, so changing one core
+ * re-synthesizes only what uses it.
+ */
+export function coreClosure(dir: string, top: string): string[] {
+  const seen = new Set<string>();
+  const visit = (m: string): void => {
+    const file = join(dir, 'cores', `${m}.v`);
+    if (seen.has(m) || !existsSync(file)) return;
+    seen.add(m);
+    const text = readFileSync(file, 'utf8').replace(/\/\/[^\n]*/g, '');
+    for (const x of text.matchAll(/^\s*([A-Za-z_]\w*)\s+(?:#\s*\(|u_\w+\s*\()/gm)) visit(x[1]!);
+  };
+  visit(top);
+  if (!seen.size) fail('E_DESIGN', `no core file cores/${top}.v in ${dir}`, { file: join(dir, 'cores') });
+  return [...seen].sort().map((m) => `cores/${m}.v`);
+}
+
 function cacheKey(script: string, engine: YosysEngine, inputs: readonly string[], hash: (f: string) => string): string {
   return sha(JSON.stringify({ v: 2, script, engine, inputs: inputs.map((f) => [f, hash(f)]) }));
 }

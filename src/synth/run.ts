@@ -16,7 +16,7 @@ import { estimateCore, instanceShape } from './estimate/index.js';
 import { addResources, NO_RESOURCES, type EstimateTarget, type Resources } from './estimate/types.js';
 import { coreRows, figures, subtreeStats, sumFigures, type SynthFigures } from './figures.js';
 import { topInstances, type CoreInstance } from './instances.js';
-import { memFiles, runSynthJobs, type SynthJob } from './jobs.js';
+import { coreClosure, memFiles, runSynthJobs, type SynthJob } from './jobs.js';
 import { cleanStatJson, parseDepth, parseInstanceModules, synthScript } from './script.js';
 import { parseStatJson, type CellStats, type StatReport, type StatTarget } from './stat.js';
 import { ice40Fmax, ice40PartFor, ICE40_PARTS, type FmaxResult } from './timing.js';
@@ -155,8 +155,9 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
         const base = `layers/${i.layer.replace(/[^\w.-]/g, '_')}.${t}`;
         const statFile = `synth/${base}.stat.json`;
         const d = depthOf(base);
-        const script = synthScript({ top: i.module, files: cores, target: t, params: i.params, statFile, ...lib, ...d });
-        return { label: i.layer, scriptFile: `synth/${base}.ys`, script, statFile, ...d, inputs };
+        const used = coreClosure(dir, i.module);
+        const script = synthScript({ top: i.module, files: used, target: t, params: i.params, statFile, ...lib, ...d });
+        return { label: i.layer, scriptFile: `synth/${base}.ys`, script, statFile, ...d, inputs: [...used, ...memFiles(dir), ...(o.liberty !== undefined ? [o.liberty] : [])] };
       })
     : [(() => {
         const statFile = `synth/${t}.stat.json`;

@@ -15,6 +15,7 @@ import { NetworkBuilder } from '../../src/dsl/builder.js';
 import type { Network } from '../../src/dsl/network.js';
 import { generateDesign, writeDesign } from '../../src/emit/design.js';
 import { DEFAULT_QUANT } from '../../src/passes/quant-settings.js';
+import { coreClosure } from '../../src/synth/jobs.js';
 import { synthDesign, subtreeStats, topInstances, type SynthReport } from '../../src/synth/run.js';
 import { cleanStatJson, synthScript } from '../../src/synth/script.js';
 import { parseStatJson, summarizeResources } from '../../src/synth/stat.js';
@@ -64,6 +65,17 @@ describe('synthScript', () => {
   it('rejects paths that escape the design folder and Liberty on FPGA targets', () => {
     expect(() => synthScript({ top: 't', files: ['../t.v'], target: 'generic' })).toThrow(BnextError);
     expect(() => synthScript({ top: 't', files: ['t.v'], target: 'xilinx', liberty: 'c.lib' })).toThrow(/generic target only/);
+  });
+});
+
+describe('coreClosure', () => {
+  it('lists a core with the cores it instantiates, transitively, and nothing else', () => {
+    const c = coreClosure(dir, 'mvau_xnor');
+    expect(c).toEqual(expect.arrayContaining(['cores/mvau_xnor.v', 'cores/xnor_popcount.v', 'cores/popcount_tree.v', 'cores/popcount_node.v', 'cores/keep_add.v']));
+    expect(c).not.toContain('cores/threshold.v');
+    expect(c).toEqual([...c].sort());
+    expect(coreClosure(dir, 'stream_fork')).toEqual(['cores/stream_fork.v']);
+    expect(() => coreClosure(dir, 'no_such_core')).toThrow(/no core file cores\/no_such_core\.v/);
   });
 });
 

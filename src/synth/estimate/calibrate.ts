@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { DEFAULT_QUANT } from '../../passes/quant-settings.js';
 import { hashString } from '../../util/rng.js';
 import { randomWeights } from '../../weights/random.js';
-import { memFiles, runSynthJobs, type SynthJob } from '../jobs.js';
+import { coreClosure, memFiles, runSynthJobs, type SynthJob } from '../jobs.js';
 import { topInstances } from '../run.js';
 import { cleanStatJson, parseDepth, synthScript, type ParamValue } from '../script.js';
 import { bramUnits, parseStatJson, summarizeResources, type ResourceClass } from '../stat.js';
@@ -276,14 +276,15 @@ export async function synthSamples(samples: readonly CalibrationSample[], target
   for (const s of samples) byDir.set(s.dir, [...(byDir.get(s.dir) ?? []), s]);
   const out = new Map<CalibrationSample, CalibrationResult>();
   for (const [dir, list] of byDir) {
-    const cores = readdirSync(join(dir, 'cores')).filter((f) => f.endsWith('.v')).sort().map((f) => `cores/${f}`);
-    const inputs = [...cores, ...memFiles(dir)];
+    const mems = memFiles(dir);
     const jobs: SynthJob[] = list.map((s) => {
+      // only the cores it uses: a change to one core re-synthesizes only its users
+      const cores = coreClosure(dir, s.module);
       const base = `synth/cal/${s.label}.${target}`;
       const statFile = `${base}.stat.json`;
       const depthFile = `${base}.depth.txt`;
       const script = synthScript({ top: s.module, files: cores, target, params: s.params, statFile, depthFile });
-      return { label: s.label, scriptFile: `${base}.ys`, script, statFile, depthFile, inputs };
+      return { label: s.label, scriptFile: `${base}.ys`, script, statFile, depthFile, inputs: [...cores, ...mems] };
     });
     const res = await runSynthJobs(dir, jobs, { engine, ...(o.jobs !== undefined ? { jobs: o.jobs } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}), prefix: `calibrate ${target}` });
     list.forEach((s, k) => {

@@ -3,6 +3,7 @@
  * subtree (submodule instances expanded), rows per core type of a hierarchical design, and sums.
  */
 import { fail } from '../diag.js';
+import type { Liberty } from '../power/liberty.js';
 import { bramUnits, summarizeResources, type CellStats, type ResourceClass, type StatReport, type StatTarget } from './stat.js';
 
 /** Synthesis figures of a module, a layer or the whole design. */
@@ -27,6 +28,8 @@ export interface SynthFigures {
   readonly cells: number;
   /** CMOS transistor estimate (generic target without Liberty). */
   readonly transistors?: number;
+  /** Cell area in the Liberty library's unit (generic target with a Liberty library). */
+  readonly area?: number;
   /** Cells per resource class. */
   readonly byClass: Readonly<Record<ResourceClass, number>>;
 }
@@ -37,10 +40,39 @@ export function coreType(mod: string): string {
   return m ? m[1]! : mod.replace(/^\\/, '');
 }
 
-/** The figures of a module's (or the design's) cells on a target. */
-export function figures(stats: CellStats, target: StatTarget): SynthFigures {
+/** The cells of a Liberty library as synthesis figures need them: area, and which are flip-flops. */
+export interface CellLibrary {
+  /** Area per cell name, in the library's unit. */
+  readonly area: ReadonlyMap<string, number>;
+  /** Names of sequential cells (flip-flops, latches). */
+  readonly sequential: ReadonlySet<string>;
+}
+
+/** The {@link CellLibrary} of a parsed Liberty file. */
+export function cellLibrary(lib: Liberty): CellLibrary {
+  return { area: new Map([...lib.cells].map(([n, c]) => [n, c.area])), sequential: new Set([...lib.cells].filter(([, c]) => c.sequential).map(([n]) => n)) };
+}
+
+/**
+ * The figures of a module's (or the design's) cells on a target. With a cell library (a generic
+ * run mapped to Liberty cells) its cells count as flip-flops or gates and their areas are summed.
+ */
+export function figures(stats: CellStats, target: StatTarget, lib?: CellLibrary): SynthFigures {
   const s = summarizeResources(stats, target);
-  const c = s.byClass;
+  const c = { ...s.byClass };
+  let area: number | undefined;
+  if (lib) {
+    area = 0;
+    for (const [type, n] of Object.entries(stats.byType)) {
+      const name = type.replace(/^\\/, '');
+      const a = lib.area.get(name);
+      if (a === undefined) continue;
+      area += a * n;
+      c.other -= n;
+      if (lib.sequential.has(name)) c.ff += n;
+      else c.gate += n;
+    }
+  }
   return {
     luts: c.lut,
     ffs: c.ff,
@@ -52,6 +84,7 @@ export function figures(stats: CellStats, target: StatTarget): SynthFigures {
     gates: c.gate,
     cells: Object.values(c).reduce((a, b) => a + b, 0) - c.meta,
     ...(stats.transistors !== undefined ? { transistors: stats.transistors } : {}),
+    ...(area !== undefined ? { area } : {}),
     byClass: c,
   };
 }
@@ -92,7 +125,7 @@ export interface CoreTypeFigures {
 }
 
 /** Per-core-type rows: each direct child type of the top, with its whole subtree. */
-export function coreRows(report: StatReport, top: string, target: StatTarget): CoreTypeFigures[] {
+export function coreRows(report: StatReport, top: string, target: StatTarget, lib?: CellLibrary): CoreTypeFigures[] {
   const mods = new Set(report.modules.map((m) => m.module));
   const topStats = report.modules.find((m) => m.module === top);
   if (!topStats) fail('E_TOOL', `Yosys stat report has no module ${top}`, { field: 'modules' });
@@ -111,14 +144,15 @@ export function coreRows(report: StatReport, top: string, target: StatTarget): C
   return [...groups.keys()].sort().map((name) => {
     const g = groups.get(name)!;
     const stats: CellStats = { ...topStats, module: name, byType: g.byType, ...(g.transistors !== undefined ? { transistors: g.transistors } : {}) };
-    return { name, instances: g.instances, figures: figures(stats, target) };
+    return { name, instances: g.instances, figures: figures(stats, target, lib) };
   });
 }
 
-/** Sum of figures (transistors summed where present). */
+/** Sum of figures (transistors and areas summed where present). */
 export function sumFigures(rows: readonly SynthFigures[], target: StatTarget): SynthFigures {
   const byType: Record<string, number> = {};
   let transistors: number | undefined;
+  let area: number | undefined;
   let units = 0;
   const stats: CellStats = { module: '(sum)', cells: 0, byType, wires: 0, wireBits: 0, memories: 0, memoryBits: 0, processes: 0 };
   const f = figures(stats, target);
@@ -126,9 +160,10 @@ export function sumFigures(rows: readonly SynthFigures[], target: StatTarget): S
   for (const r of rows) {
     for (const k of Object.keys(byClass) as ResourceClass[]) byClass[k] += r.byClass[k];
     if (r.transistors !== undefined) transistors = (transistors ?? 0) + r.transistors;
+    if (r.area !== undefined) area = (area ?? 0) + r.area;
     units += r.bramUnits ?? r.bram;
   }
   const c = byClass;
-  return { luts: c.lut, ffs: c.ff, carry: c.carry, bram: c.bram, bramUnits: units, lutram: c.lutram, dsp: c.dsp, gates: c.gate, cells: Object.values(c).reduce((a, b) => a + b, 0) - c.meta, ...(transistors !== undefined ? { transistors } : {}), byClass: c };
+  return { luts: c.lut, ffs: c.ff, carry: c.carry, bram: c.bram, bramUnits: units, lutram: c.lutram, dsp: c.dsp, gates: c.gate, cells: Object.values(c).reduce((a, b) => a + b, 0) - c.meta, ...(transistors !== undefined ? { transistors } : {}), ...(area !== undefined ? { area } : {}), byClass: c };
 }
 

@@ -14,7 +14,8 @@ import { readManifest } from '../emit/reload.js';
 import { readFileChecked, writeFileAtomic } from '../io/atomic.js';
 import { estimateCore, instanceShape } from './estimate/index.js';
 import { addResources, NO_RESOURCES, type EstimateTarget, type Resources } from './estimate/types.js';
-import { coreRows, figures, subtreeStats, sumFigures, type SynthFigures } from './figures.js';
+import { readLiberty } from '../power/liberty.js';
+import { cellLibrary, coreRows, figures, subtreeStats, sumFigures, type CellLibrary, type SynthFigures } from './figures.js';
 import { topInstances, type CoreInstance } from './instances.js';
 import { coreClosure, memFiles, runSynthJobs, type SynthJob } from './jobs.js';
 import { cleanStatJson, parseDepth, parseInstanceModules, synthScript } from './script.js';
@@ -166,6 +167,8 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
         const script = synthScript({ top: m.top, files, target: t, statFile, cellsFile, ...lib, ...d });
         return { label: m.top, scriptFile: `synth/${t}.ys`, script, statFile, cellsFile, ...d, inputs };
       })()];
+  // a Liberty library's cells: flip-flops vs gates, and their areas (Yosys 0.23 writes no area in stat -json)
+  const cellLib = o.liberty !== undefined ? cellLibrary(readLiberty(join(dir, o.liberty))) : undefined;
   const results = await runSynthJobs(dir, jobs, { engine, ...(o.jobs !== undefined ? { jobs: o.jobs } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), onProgress: progress });
   const reports = jobs.map((j, k) => parseStatJson(cleanStatJson(results[k]!.stat), j.statFile));
   const depths = jobs.map((j, k) => (j.depthFile ? parseDepth(results[k]!.depth, j.depthFile) : undefined));
@@ -189,7 +192,7 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
       const e = est(i);
       estimate = addResources(estimate, e);
       const d = depths[k];
-      return withEstimate({ name: i.layer, module: i.module, instances: 1, figures: figures(r.design ?? subtreeStats(r, i.module), t), ...(d !== undefined ? { depth: d } : {}) }, e);
+      return withEstimate({ name: i.layer, module: i.module, instances: 1, figures: figures(r.design ?? subtreeStats(r, i.module), t, cellLib), ...(d !== undefined ? { depth: d } : {}) }, e);
     });
     if (o.fmax === true) {
       const fm = await layerFmax(dir, insts, rows, cores, engine, progress);
@@ -203,13 +206,13 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
     const byModule = new Map<string, Resources>();
     const everyInstance = topInstances(topText, null, topFile);
     for (const i of everyInstance) byModule.set(i.module, addResources(byModule.get(i.module) ?? NO_RESOURCES, est(i)));
-    layers = layerRows(r, parseInstanceModules(results[0]!.cells), everyInstance, t, est, withEstimate);
-    rows = coreRows(r, m.top, t).map((c) => {
+    layers = layerRows(r, parseInstanceModules(results[0]!.cells), everyInstance, t, est, withEstimate, cellLib);
+    rows = coreRows(r, m.top, t, cellLib).map((c) => {
       const e = byModule.get(c.name);
       if (e) estimate = addResources(estimate, e);
       return withEstimate({ name: c.name, module: c.name, instances: c.instances, figures: c.figures }, e);
     });
-    total = figures(r.design ?? subtreeStats(r, m.top), t);
+    total = figures(r.design ?? subtreeStats(r, m.top), t, cellLib);
     depth = depths[0];
     if (t === 'ice40' && o.fmax !== false) fmax = await designFmax(dir, m.top, files, total, engine, o.fmax === true, progress);
   }
@@ -250,6 +253,7 @@ function layerRows(
   t: StatTarget,
   est: (i: CoreInstance) => Resources,
   withEstimate: (row: SynthRow, e: Resources | undefined) => SynthRow,
+  lib: CellLibrary | undefined,
 ): SynthRow[] | undefined {
   if (insts.some((i) => !modules.has(i.instance))) return undefined;
   const memo = new Map<string, CellStats>();
@@ -257,7 +261,7 @@ function layerRows(
   for (const i of insts) {
     const l = byLayer.get(i.layer) ?? { insts: [], figs: [] };
     l.insts.push(i);
-    l.figs.push(figures(subtreeStats(r, modules.get(i.instance)!, memo), t));
+    l.figs.push(figures(subtreeStats(r, modules.get(i.instance)!, memo), t, lib));
     byLayer.set(i.layer, l);
   }
   return [...byLayer].map(([layer, l]) => {

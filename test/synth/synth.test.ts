@@ -4,7 +4,7 @@
  * To keep the suite fast the tests synthesize each layer's MVAU on its own (`perLayer`); whole-design
  * synthesis of the same design takes minutes (see the report of the synth task).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -19,7 +19,9 @@ import { coreClosure } from '../../src/synth/jobs.js';
 import { synthDesign, subtreeStats, topInstances, type SynthReport } from '../../src/synth/run.js';
 import { cleanStatJson, synthScript } from '../../src/synth/script.js';
 import { parseStatJson, summarizeResources } from '../../src/synth/stat.js';
-import { closeYosysWorkers, resolveYosysEngine } from '../../src/synth/yosys.js';
+import { closeYosysWorkers, resolveYosysEngine, runYosys } from '../../src/synth/yosys.js';
+import { OSU018_LIBERTY } from '../../src/power/energy-models.js';
+import { formatSynthReport } from '../../src/cli/commands/synth.js';
 import { randomWeights } from '../../src/weights/random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bnext-synth-'));
@@ -159,6 +161,23 @@ describe('synthDesign (per layer)', () => {
     const text = readFileSync(join(dir, script.replace(/\.ys$/, '.stat.json')), 'utf8');
     const design = parseStatJson(cleanStatJson(text)).design!;
     expect(summarizeResources(design, 'ice40').byClass.lut).toBe(reports.ice40!.rows.find((x) => x.name === 'feature.1.FFN_1')!.figures.luts);
+  });
+
+  it.skipIf(!existsSync(OSU018_LIBERTY))('with a Liberty library: cells count as the library\'s gates and flip-flops, and the area equals Yosys\' own "Chip area"', async () => {
+    copyFileSync(OSU018_LIBERTY, join(dir, 'osu018.lib'));
+    const r = await synthDesign(dir, { target: 'generic', perLayer: true, layers: ['feature.1.FFN_1'], liberty: 'osu018.lib' });
+    const f = r.rows[0]!.figures;
+    expect(f.byClass.other).toBe(0);
+    expect(f.gates).toBeGreaterThan(100);
+    expect(f.ffs).toBeGreaterThan(10);
+    expect(r.total.area).toBe(f.area);
+    // Yosys' text report computes the area itself from the same library
+    const script = readFileSync(join(dir, r.scripts[0]!), 'utf8').replace(/^tee -q -o \S+ stat -json -liberty (\S+)$/m, 'tee -q -o synth/area.txt stat -liberty $1');
+    const y = await runYosys({ script, cwd: dir, outputs: ['synth/area.txt'], engine: await resolveYosysEngine('auto'), label: 'area check' });
+    const chip = /Chip area for top module '[^']*': ([\d.]+)/.exec(y.outputs['synth/area.txt']!);
+    expect(chip).not.toBeNull();
+    expect(f.area).toBeCloseTo(Number(chip![1]), 3);
+    expect(formatSynthReport(r, dir)).toMatch(/^layer\s+module\s+gates\s+FFs\s+area/m);
   });
 
   it('report parsing: the hierarchy roll-up of real output equals Yosys own design totals', () => {

@@ -27,7 +27,7 @@ function builder(y: Argv) {
 
 function cells(f: SynthFigures, target: StatTarget): string[] {
   return target === 'generic'
-    ? [fmtInt(f.gates), fmtInt(f.ffs), f.transistors !== undefined ? fmtInt(f.transistors) : '']
+    ? [fmtInt(f.gates), fmtInt(f.ffs), f.area !== undefined ? fmtInt(Math.round(f.area)) : f.transistors !== undefined ? fmtInt(f.transistors) : '']
     : [fmtInt(f.luts), fmtInt(f.ffs), fmtInt(f.carry), fmtInt(f.bram), fmtInt(f.lutram), fmtInt(f.dsp)];
 }
 
@@ -47,7 +47,7 @@ export function formatSynthReport(r: SynthReport, dir: string): string {
   const head = [
     perLayer ? 'layer' : 'core',
     perLayer ? 'module' : 'inst.',
-    ...(generic ? ['gates', 'FFs', 'transistors'] : ['LUTs', 'FFs', 'carry', 'BRAM', 'LUTRAM', 'DSP']),
+    ...(generic ? ['gates', 'FFs', r.total.area !== undefined ? 'area' : 'transistors'] : ['LUTs', 'FFs', 'carry', 'BRAM', 'LUTRAM', 'DSP']),
     ...(withEst ? ['LUT est.', 'error'] : []),
     ...(perLayer && r.depth !== undefined ? ['depth'] : []),
     ...(withFmax ? ['fmax MHz'] : []),

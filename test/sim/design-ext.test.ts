@@ -66,7 +66,7 @@ describe('end-to-end simulation with external interfaces', () => {
     expect(Array.from(stalled.logits.data)).toEqual(Array.from(clean.logits.data));
   }, 600_000);
 
-  it('a design built for a 120-cycle memory (--ext-mem-latency 120): deeper heads, bit-exact and at the modelled rate under that latency', async () => {
+  it('a design built for a 120-cycle memory (--ext-mem-latency 120): deeper heads, bit-exact and at the modelled rate under that latency, where the default design is over 10 % slower', async () => {
     const net = mini();
     const d = design(net, 30_000, 'rom', 120);
     expect(d.manifest.externalMemory.latencyCycles).toBe(120);
@@ -79,6 +79,10 @@ describe('end-to-end simulation with external interfaces', () => {
     const r = await simulateDesign(d.graph, batchOf(net, 3, 11), { dir: out, memLatency: 120 });
     expect(r.pass).toBe(true);
     expect(Math.abs(r.cyclesPerFrame / d.manifest.performance.cyclesPerFrame - 1)).toBeLessThan(0.05);
+    // the default design (heads for 28 cycles, folder of the first test) loses throughput under the same memory
+    const slow = await simulateDesign(design(net, 30_000, 'rom').graph, batchOf(net, 3, 11), { dir: join(dir, 'ext'), memLatency: 120 });
+    expect(slow.pass).toBe(true);
+    expect(slow.cyclesPerFrame / d.manifest.performance.cyclesPerFrame).toBeGreaterThan(1.1);
   }, 600_000);
 
   it('weights from weight streams: bit-exact with stalls; a corrupted word in a stream file is caught', async () => {

@@ -7,16 +7,18 @@
 // Structure (every node is kept as its own hierarchy level, see keep_add.v):
 //  - Level 0, a leaf: 6 input bits -> 3-bit count (3 LUT6, 0.5 LUT per bit) or, with Xnor,
 //    3 (a, w) pairs = 6 LUT inputs -> 2-bit count of their XNORs (2 LUT6, 0.67 LUT per pair);
-//  - Level l >= 1: up to five children of level l-1 (a left-packed 5-ary tree: child j holds
-//    leaves [j*Span/5, (j+1)*Span/5); every leaf sits at the same depth, so pipeline registers
-//    cut the tree cleanly). Full five-child nodes are the cheap ones, hence the packing.
-//    Five child counts c0..c4 are reduced by a carry-save step folded into two carry chains,
-//        y1 = c0 + (c2 ^ c3 ^ c4),  y2 = c1 + (maj(c2, c3, c4) << 1),  cnt = y1 + y2,
-//    where each XOR3 / majority bit shares the LUT that drives its carry-chain position (4 LUT
-//    inputs), so five counts cost three carry chains instead of four. Fewer children: plain adds.
+//  - Level l >= 1: up to Arity children of level l-1 (a left-packed tree: child j holds leaves
+//    [j*Span/Arity, (j+1)*Span/Arity); every leaf sits at the same depth, so pipeline registers
+//    cut the tree cleanly). K child counts c0..c(K-1) are summed as
+//        cnt = c0 + sum over t < B of (bit t of the column counts of c1..c(K-1)) << t,
+//    B = clog2(K) steps, each one keep_add carry chain on the previous partial sum: the column
+//    counter bit (a function of K-1 <= 5 bits) shares the LUT that drives its chain position
+//    with the partial-sum bit there, which enters the chain as its DI input. A full six-child
+//    node removes 5 bits per column with 3 LUTs (a 5:3 counter on carry chains, 1.67 bits per
+//    LUT); four children remove 3 with 2 (1.5). A node costs B LUTs per column of its children.
 //
-// Parameter constraints: Width >= 1, Xnor in {0, 1}, Level >= 0, Span = 5**Level,
-// ceil(Width / leaf size) <= Span (leaf size 6 bits, or 3 pairs with Xnor).
+// Parameter constraints: Width >= 1, Xnor in {0, 1}, Level >= 0, 2 <= Arity <= 6,
+// Span = Arity**Level, ceil(Width / leaf size) <= Span (leaf size 6 bits, or 3 pairs with Xnor).
 `default_nettype none
 
 (* keep_hierarchy *)
@@ -24,7 +26,8 @@ module popcount_node #(
   parameter integer Width   = 6,   // counted bits (Xnor = 0) or (a, w) pairs (Xnor = 1)
   parameter integer Xnor    = 0,   // 1: count XNOR(a_i[k], w_i[k]); 0: count a_i[k], ignore w_i
   parameter integer Level   = 0,   // level of this node in the tree (0 = leaf)
-  parameter integer Span    = 1,   // 5**Level: the most leaves this node may hold
+  parameter integer Arity   = 6,   // children per node at most, 2..6
+  parameter integer Span    = 1,   // Arity**Level: the most leaves this node may hold
   parameter integer RegMask = 0    // bit l set: register the outputs of the nodes of level l
 ) (
   input  wire                       clk_i,  // clock, rising edge (used when RegMask != 0)
@@ -43,10 +46,10 @@ module popcount_node #(
   localparam integer CntW   = $clog2(Width + 1);
 
   generate
-    if (Width < 1 || (Xnor != 0 && Xnor != 1) || Level < 0 || Leaves > Span || (Level == 0 && Span != 1)) begin : gen_param_error
+    if (Width < 1 || (Xnor != 0 && Xnor != 1) || Level < 0 || Arity < 2 || Arity > 6 || Leaves > Span || (Level == 0 && Span != 1)) begin : gen_param_error
       initial begin
-        $display("popcount_node: parameter error: need Width >= 1 (%0d), Xnor in {0,1} (%0d), Level >= 0 (%0d), Width <= %0d*Span (Span %0d = 5**Level)",
-                 Width, Xnor, Level, LeafN, Span);
+        $display("popcount_node: parameter error: need Width >= 1 (%0d), Xnor in {0,1} (%0d), Level >= 0 (%0d), 2 <= Arity <= 6 (%0d), Width <= %0d*Span (Span %0d = Arity**Level)",
+                 Width, Xnor, Level, Arity, LeafN, Span);
         $finish;
       end
       popcount_node_error_bad_parameters u_param_error ();
@@ -73,10 +76,12 @@ module popcount_node #(
       assign cnt_d = sum[CntW-1:0];
       wire unused_sum_hi = ^sum[3:CntW];
     end else begin : gen_node
-      localparam integer Cap  = Span / 5;                   // leaves per child at most
-      localparam integer K    = (Leaves + Cap - 1) / Cap;   // children, 1..5
+      localparam integer Cap  = Span / Arity;               // leaves per child at most
+      localparam integer K    = (Leaves + Cap - 1) / Cap;   // children, 1..Arity
       localparam integer MaxW = Cap * LeafN;                // widest child, in bits
       localparam integer CW   = $clog2(((MaxW < Width) ? MaxW : Width) + 1);  // child count width
+      localparam integer G    = K - 1;                      // rows of the column counter
+      localparam integer Bits = (G >= 4) ? 3 : (G >= 2) ? 2 : 1;  // its output bits = steps
 
       wire [K*CW-1:0] child_cnt;  // child counts, CW bits each, child j at [j*CW +: CW]
 
@@ -91,6 +96,7 @@ module popcount_node #(
           .Width  (Hi - Lo),
           .Xnor   (Xnor),
           .Level  (Level - 1),
+          .Arity  (Arity),
           .Span   (Cap),
           .RegMask(RegMask)
         ) u_child (
@@ -109,44 +115,26 @@ module popcount_node #(
 
       if (K == 1) begin : gen_k1
         assign cnt_d = child_cnt;
-      end else if (K == 2) begin : gen_k2
-        keep_add #(.AW(CW), .BW(CW), .SumW(CntW)) u_add (
-          .a_i  (child_cnt[0 +: CW]),
-          .b_i  (child_cnt[CW +: CW]),
-          .sum_o(cnt_d)
-        );
-      end else if (K == 3) begin : gen_k3
-        wire [CW:0] y = {1'b0, child_cnt[0 +: CW]} + {1'b0, child_cnt[CW +: CW]};
-        keep_add #(.AW(CW + 1), .BW(CW), .SumW(CntW)) u_add (
-          .a_i  (y),
-          .b_i  (child_cnt[2*CW +: CW]),
-          .sum_o(cnt_d)
-        );
-      end else if (K == 4) begin : gen_k4
-        wire [CW:0] y1 = {1'b0, child_cnt[0 +: CW]} + {1'b0, child_cnt[CW +: CW]};
-        wire [CW:0] y2 = {1'b0, child_cnt[2*CW +: CW]} + {1'b0, child_cnt[3*CW +: CW]};
-        keep_add #(.AW(CW + 1), .BW(CW + 1), .SumW(CntW)) u_add (
-          .a_i  (y1),
-          .b_i  (y2),
-          .sum_o(cnt_d)
-        );
-      end else begin : gen_k5
-        wire [CW-1:0] c0 = child_cnt[0 +: CW];
-        wire [CW-1:0] c1 = child_cnt[CW +: CW];
-        wire [CW-1:0] c2 = child_cnt[2*CW +: CW];
-        wire [CW-1:0] c3 = child_cnt[3*CW +: CW];
-        wire [CW-1:0] c4 = child_cnt[4*CW +: CW];
-        // carry-save step: c2 + c3 + c4 = s + 2*m, bit by bit
-        wire [CW-1:0] s  = c2 ^ c3 ^ c4;
-        wire [CW-1:0] m  = (c2 & c3) | (c2 & c4) | (c3 & c4);
-        // two carry chains; bit 0 of c1 bypasses the second one (m is shifted left)
-        wire [CW:0]   y1    = {1'b0, c0} + {1'b0, s};
-        wire [CW:0]   y2_hi = {2'b00, c1[CW-1:1]} + {1'b0, m};
-        keep_add #(.AW(CW + 1), .BW(CW + 2), .SumW(CntW)) u_add (
-          .a_i  (y1),
-          .b_i  ({y2_hi, c1[0]}),
-          .sum_o(cnt_d)
-        );
+      end else begin : gen_steps
+        // acc[t] = c0 + sum over t' < t of (bit t' of the column counts of c1..c(K-1)) << t';
+        // every partial sum is at most this node's count, so CntW bits hold it
+        wire [(Bits+1)*CntW-1:0] acc;
+        assign acc[CntW-1:0] = {{(CntW - CW){1'b0}}, child_cnt[0 +: CW]};
+        genvar t;
+        for (t = 0; t < Bits; t = t + 1) begin : gen_step
+          keep_add #(
+            .AW  (CntW),
+            .BW  (CW),
+            .SumW(CntW),
+            .Rows(G),
+            .Bit (t)
+          ) u_add (
+            .a_i  (acc[t*CntW +: CntW]),
+            .b_i  (child_cnt[K*CW-1:CW]),
+            .sum_o(acc[(t+1)*CntW +: CntW])
+          );
+        end
+        assign cnt_d = acc[Bits*CntW +: CntW];
       end
     end
 

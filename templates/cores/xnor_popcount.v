@@ -6,10 +6,11 @@
 //
 // Structure and cost: popcount_tree with Xnor = 1. The XNOR is fused into the first compressor
 // level: 3 (a, w) pairs = 6 LUT inputs -> 2-bit count (2 LUT6, 0.67 LUT6 per pair); the rest of
-// the tree folds a carry-save step into carry chains (see popcount_node.v). Measured with Yosys
-// 0.23 synth_xilinx (templates/cores/README.md): 48 / 86 / 199 LUTs at Width 32 / 64 / 128, i.e.
-// 1.50 / 1.34 / 1.55 LUT per binary MAC, against 1.94 / 2.61 / 2.57 for a `+` chain over the XNOR
-// bits. Each popcount_node/keep_add instance is its own hierarchy level: read LUT totals from the
+// the tree folds 5:3 column counters into carry chains (see popcount_node.v). Measured with Yosys
+// 0.23 synth_xilinx, Stages 1 (templates/cores/README.md, bench/lut-per-mac.bench.mjs): 39 / 75 /
+// 155 LUTs and 11 / 24 / 52 CARRY4 at Width 32 / 64 / 128, i.e. 1.22 / 1.17 / 1.21 LUT per binary
+// MAC, against 1.94 / 2.61 / 2.57 for a `+` chain over the XNOR bits; why not 0.9: popcount_tree.v.
+// Each popcount_node/keep_add instance is its own hierarchy level: read LUT totals from the
 // "design hierarchy" section of `stat`.
 //
 // Latency: Stages cycles (0 = combinational). Throughput: one operand pair per cycle.

@@ -27,20 +27,21 @@ function memories(x: Readonly<Record<string, number>>, ww: number, inW: number) 
 
 /**
  * Binary popcount cost of one PE, in the units of the tree in templates/cores/popcount_tree.v:
- * leaves of 3 XNOR pairs (2 output bits each) and the adder bits of the 5-ary tree above them.
+ * leaves of 3 XNOR pairs (2 output bits each) and the carry-chain LUTs of the tree above them
+ * (nodes of up to six children; a node of k children costs clog2(k) chain steps, one LUT per
+ * column of its widest child each).
  */
 export function popcountTreeBits(simd: number): { leaves: number; adderBits: number } {
   const leaves = Math.ceil(simd / 3);
   let adderBits = 0;
-  // each level groups up to five counts; a node adds its children's widths (carry-save + chains)
+  // bottom-up groups of six consecutive counts = the core's left-packed tree
   let counts = Array.from({ length: leaves }, (_, k) => Math.min(3, simd - 3 * k));
   while (counts.length > 1) {
     const next: number[] = [];
-    for (let k = 0; k < counts.length; k += 5) {
-      const group = counts.slice(k, k + 5);
-      const sum = group.reduce((a, b) => a + b, 0);
-      if (group.length > 1) adderBits += (group.length - 1) * clog2(sum + 1);
-      next.push(sum);
+    for (let k = 0; k < counts.length; k += 6) {
+      const group = counts.slice(k, k + 6);
+      if (group.length > 1) adderBits += clog2(group.length) * clog2(Math.max(...group) + 1);
+      next.push(group.reduce((a, b) => a + b, 0));
     }
     counts = next;
   }

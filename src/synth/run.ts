@@ -7,11 +7,11 @@
  * nextpnr-ice40 for their fmax (src/synth/timing.ts). Results are cached by content hash in
  * `<dir>/synth/cache/`.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BnextError, fail } from '../diag.js';
 import { readManifest } from '../emit/reload.js';
-import { readFileChecked, writeFileAtomic } from '../io/atomic.js';
+import { fileFail, readFileChecked, writeFileAtomic } from '../io/atomic.js';
 import { estimateCore, instanceShape } from './estimate/index.js';
 import { addResources, NO_RESOURCES, type EstimateTarget, type Resources } from './estimate/types.js';
 import { readLiberty } from '../power/liberty.js';
@@ -40,7 +40,11 @@ export interface SynthOptions {
   readonly jobs?: number;
   /** Which Yosys; default `auto` (native when on PATH, else WASM). */
   readonly engine?: YosysEngineChoice;
-  /** A Liberty library (path relative to the design folder) for the generic target. */
+  /**
+   * A Liberty library for the generic target: a path as given (absolute or from the working
+   * directory) or relative to the design folder. A library outside the folder is copied to
+   * `synth/lib/`, so the written scripts stay runnable from the folder.
+   */
   readonly liberty?: string;
   /**
    * iCE40 place and route for fmax: `true` always (each layer in per-layer mode; an error on other
@@ -128,6 +132,23 @@ export function estimateFamilyOf(t: StatTarget): EstimateTarget | undefined {
 
 const relError = (est: number, syn: number): number | undefined => (syn > 0 ? (est - syn) / syn : undefined);
 
+/** The design-folder-relative path of a Liberty file (copied to `synth/lib/` when it lies outside). */
+function libertyInDesign(dir: string, given: string): string {
+  const found = [given, join(dir, given)].find((p) => existsSync(p) && statSync(p).isFile());
+  if (!found) fail('E_FILE', `Liberty file ${given} not found (tried it as given and in the design folder)`, { file: given, field: '--liberty' });
+  const rel = relative(resolve(dir), resolve(found)).split(sep).join('/');
+  if (!rel.startsWith('../') && !isAbsolute(rel)) return rel;
+  const name = basename(found).replace(/[^A-Za-z0-9_.+-]/g, '_');
+  const copy = join(dir, 'synth', 'lib', name);
+  try {
+    mkdirSync(dirname(copy), { recursive: true });
+  } catch (e) {
+    fileFail('create', dirname(copy), e);
+  }
+  writeFileAtomic(copy, readFileChecked(found));
+  return `synth/lib/${name}`;
+}
+
 /** Synthesizes a design folder (see the module comment) and writes `synth/report.json`. */
 export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthReport> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) fail('E_DESIGN', `design folder ${dir} does not exist`, { file: dir });
@@ -136,12 +157,13 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
   const listFile = join(dir, `${m.top}.f`);
   if (!existsSync(listFile)) fail('E_DESIGN', `no filelist ${m.top}.f in ${dir}`, { file: dir });
   const files = readFileChecked(listFile).toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean);
-  if (o.liberty !== undefined && !existsSync(join(dir, o.liberty))) fail('E_FILE', `Liberty file ${o.liberty} not found (the path is relative to the design folder)`, { file: join(dir, o.liberty), field: '--liberty' });
   const t = o.target;
+  if (o.liberty !== undefined && t !== 'generic') fail('E_ARG', `a Liberty library applies to the generic target only, not ${t}`, { field: '--liberty' });
+  const liberty = o.liberty !== undefined ? libertyInDesign(dir, o.liberty) : undefined;
   if (o.fmax === true && t !== 'ice40') fail('E_ARG', `fmax comes from nextpnr-ice40 place and route; use --target ice40 (not ${t})`, { field: '--fmax' });
   const engine = await resolveYosysEngine(o.engine ?? 'auto');
-  const lib = o.liberty !== undefined ? { liberty: o.liberty } : {};
-  const depthOf = (base: string) => (o.liberty === undefined ? { depthFile: `synth/${base}.depth.txt` } : {});
+  const lib = liberty !== undefined ? { liberty } : {};
+  const depthOf = (base: string) => (liberty === undefined ? { depthFile: `synth/${base}.depth.txt` } : {});
   const topFile = join(dir, `${m.top}.v`);
   const topText = readFileChecked(topFile).toString('utf8');
   const all = o.perLayer ? topInstances(topText, 'mvau', topFile) : [];
@@ -150,7 +172,7 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
   const insts = o.layers ? all.filter((i) => o.layers!.includes(i.layer)) : all;
   if (o.perLayer && insts.length === 0) fail('E_DESIGN', `no MVAU instances found in ${m.top}.v`, { file: topFile });
   const cores = files.filter((f) => f.startsWith('cores/'));
-  const inputs = [...files, ...memFiles(dir), ...(o.liberty !== undefined ? [o.liberty] : [])];
+  const inputs = [...files, ...memFiles(dir), ...(liberty !== undefined ? [liberty] : [])];
   const jobs: SynthJob[] = o.perLayer
     ? insts.map((i) => {
         const base = `layers/${i.layer.replace(/[^\w.-]/g, '_')}.${t}`;
@@ -158,7 +180,7 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
         const d = depthOf(base);
         const used = coreClosure(dir, i.module);
         const script = synthScript({ top: i.module, files: used, target: t, params: i.params, statFile, ...lib, ...d });
-        return { label: i.layer, scriptFile: `synth/${base}.ys`, script, statFile, ...d, inputs: [...used, ...memFiles(dir), ...(o.liberty !== undefined ? [o.liberty] : [])] };
+        return { label: i.layer, scriptFile: `synth/${base}.ys`, script, statFile, ...d, inputs: [...used, ...memFiles(dir), ...(liberty !== undefined ? [liberty] : [])] };
       })
     : [(() => {
         const statFile = `synth/${t}.stat.json`;
@@ -168,7 +190,7 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
         return { label: m.top, scriptFile: `synth/${t}.ys`, script, statFile, cellsFile, ...d, inputs };
       })()];
   // a Liberty library's cells: flip-flops vs gates, and their areas (Yosys 0.23 writes no area in stat -json)
-  const cellLib = o.liberty !== undefined ? cellLibrary(readLiberty(join(dir, o.liberty))) : undefined;
+  const cellLib = liberty !== undefined ? cellLibrary(readLiberty(join(dir, liberty))) : undefined;
   const results = await runSynthJobs(dir, jobs, { engine, ...(o.jobs !== undefined ? { jobs: o.jobs } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), onProgress: progress });
   const reports = jobs.map((j, k) => parseStatJson(cleanStatJson(results[k]!.stat), j.statFile));
   const depths = jobs.map((j, k) => (j.depthFile ? parseDepth(results[k]!.depth, j.depthFile) : undefined));

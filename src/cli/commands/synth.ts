@@ -11,12 +11,12 @@ function builder(y: Argv) {
   return withExamples(y, [
     ['$0 synth --design rtl-out/mini --target ice40', 'synthesize the whole design for iCE40: resources per core type and in total'],
     ['$0 synth --design rtl-out/mini --target xilinx --per-layer --jobs 4', 'each layer\'s MVAU on its own, four Yosys runs at a time'],
-    ['$0 synth --design rtl-out/mini --target generic --liberty cells.lib', 'map to a standard-cell library (path relative to the design folder)'],
+    ['$0 synth --design rtl-out/mini --target generic --liberty /usr/share/qflow/tech/osu018/osu018_stdcells.lib', 'map to a standard-cell library: gates, flip-flops and cell area (the library is copied into the design folder for the written scripts)'],
     ['$0 synth --design rtl-out/mini --target ice40 --per-layer --layer feature.1.FFN_1 --fmax', 'one layer placed and routed on iCE40 for its fmax'],
   ])
     .option('design', { type: 'string', requiresArg: true, demandOption: true, describe: 'design folder made by bnext-rtl generate' })
     .option('target', { type: 'string', requiresArg: true, choices: [...SYNTH_TARGETS], default: 'generic', describe: 'technology: Yosys gate library or an FPGA family' })
-    .option('liberty', { type: 'string', requiresArg: true, describe: 'generic target: Liberty cell library (relative to the design folder)' })
+    .option('liberty', { type: 'string', requiresArg: true, describe: 'generic target: Liberty cell library (a path, or relative to the design folder); reports cell area' })
     .option('per-layer', { type: 'boolean', describe: 'synthesize each layer\'s MVAU on its own, in parallel' })
     .option('layer', { type: 'string', array: true, requiresArg: true, describe: 'with --per-layer: only these layers, e.g. --layer feature.1.FFN_1 feature.2.FFN_2' })
     .option('jobs', { type: 'string', requiresArg: true, describe: 'parallel Yosys runs (default: number of CPUs)' })

@@ -51,6 +51,8 @@ export function readManifest(dir: string): Manifest {
 export function reloadDesign(dir: string): { design: Design; net: Network } {
   const m = readManifest(dir);
   const r = m.network.recipe as { size?: string; input?: number; classes?: number; network?: string };
+  if (r.network === undefined && (r.size === undefined || r.input === undefined || r.classes === undefined))
+    fail('E_DESIGN', 'manifest.json names no network to rebuild (network.recipe has neither a network file nor a zoo size, input and classes; a design made through the API records what its caller passed as recipe)', { file: join(dir, 'manifest.json'), field: 'network.recipe' });
   const net = r.network !== undefined ? loadNetworkJson(designFile(dir, r.network)) : zooNetwork(r.size!, { input: r.input!, classes: r.classes! });
   let ws;
   if ('seed' in m.weights) ws = randomWeights(net, m.weights.seed);

@@ -25,6 +25,13 @@ describe('input files of a design folder', () => {
     expect(designFile(join(root, 'sub'), '/abs/path.json')).toBe('/abs/path.json');
   });
 
+  it('a manifest whose recipe names no network fails with one clear error', () => {
+    const d = join(root, 'norecipe');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'manifest.json'), JSON.stringify({ network: { recipe: { test: 'x' } } }));
+    expect(() => reloadDesign(d)).toThrow(/names no network to rebuild/);
+  });
+
   it('a design generated with relative --network and --weights paths reloads from another working directory', async () => {
     const work = join(root, 'work');
     mkdirSync(join(work, 'nets'), { recursive: true });

@@ -39,7 +39,7 @@ const MAP_COMMANDS = [
   'opt_clean -purge',
   'setundef -zero',
   'autoname',
-  'write_verilog -noattr gate.v',
+  'write_verilog -noattr -simple-lhs gate.v', // no concatenations on the left: OpenSTA's reader rejects them
   'write_json gate.json',
 ];
 

@@ -23,7 +23,7 @@
 //
 // Cycle model: one (nf, sf) step per clock: NF*SF cycles per pixel in steady state. Latency from
 // a pixel's last needed beat to its output beat: 1 (issue) + 1 (dot product) + 1 (result) + 1
-// (skid) cycles. Back-pressure stalls the whole pipeline; ready paths are registered.
+// (output register) cycles. Back-pressure stalls the whole pipeline; ready paths are registered.
 //
 // Parameter constraints: MW % SIMD == 0, MH % PE == 0, InW >= 2, WeightW >= 2, AccW >= 2
 // (default InW + WeightW + clog2(MW) never wraps), OutMode "acc" or "thresh" (with ThreshFile).
@@ -179,7 +179,8 @@ module mvau_int #(
     .AccW      (AccW),
     .AccInit   (0),
     .OutMode   (OutMode),
-    .ThreshFile(ThreshFile)
+    .ThreshFile(ThreshFile),
+    .Steps     (MW / SIMD)
   ) u_out (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),

@@ -9,15 +9,19 @@
 // bit p = (acc_p >= T[nf_i*PE + p]) as signed numbers, T from ThreshFile ($readmemh, MH values
 // of AccW bits, two's complement, channel order).
 //
-// Handshake: en_o = the output slot is free or being emptied; every pipeline register of the
-// unit advances only when en_o is high. en_o is a function of registers only (the result valid
-// bit and the skid buffer's registered ready), so no combinational path runs from out_tready_i to
-// the unit's input ready. Output through a skid_buffer: out_* are registers.
+// Handshake: en_o = the result register is free or can move on; every pipeline register of the
+// unit advances only when en_o is high. en_o is a function of registers only, so no combinational
+// path runs from out_tready_i to the unit's input ready; out_* are registers. Output stage:
+//  - Steps >= 2 (every block takes at least two steps, so results come at most every other
+//    cycle): one output register, the result register being the second slot. en_o is low only
+//    while both hold a result; without back-pressure that never happens, so the unit runs at full
+//    rate, and the stage costs no multiplexer (a skid buffer's is one LUT per output bit).
+//  - Steps = 1 (a result every cycle): a skid_buffer, whose registered ready keeps full rate.
 //
-// Latency: result register + skid buffer = 2 cycles from the last step to out_tvalid_o.
+// Latency: result register + output register = 2 cycles from the last step to out_tvalid_o.
 //
 // Parameter constraints: PE >= 1, MH % PE == 0, AccW >= 2, OutMode "acc" or "thresh" (then
-// ThreshFile is required).
+// ThreshFile is required), Steps >= 1 and no block shorter than Steps steps.
 `default_nettype none
 
 module mvau_out #(
@@ -26,7 +30,8 @@ module mvau_out #(
   parameter integer   AccW       = 8,      // accumulator width in bits (signed)
   parameter integer   AccInit    = 0,      // value each accumulator starts a block with
   parameter [8*8-1:0] OutMode    = "acc",  // "acc": emit accumulators; "thresh": emit acc >= T
-  parameter           ThreshFile = ""      // $readmemh file of MH thresholds (OutMode "thresh")
+  parameter           ThreshFile = "",     // $readmemh file of MH thresholds (OutMode "thresh")
+  parameter integer   Steps      = 1       // fewest steps of a block (SF of the MVAU); >= 2: no skid buffer
 ) (
   input  wire                                 clk_i,         // clock, rising edge
   input  wire                                 rst_ni,        // synchronous reset, active low
@@ -54,11 +59,11 @@ module mvau_out #(
   localparam integer   OutW       = (Thresh != 0) ? PE : PE * AccW;
 
   generate
-    if (PE < 1 || MH < 1 || (MH % PE) != 0 || AccW < 2 || (OutMode != ModeAcc && OutMode != ModeThresh)
+    if (PE < 1 || MH < 1 || (MH % PE) != 0 || AccW < 2 || Steps < 1 || (OutMode != ModeAcc && OutMode != ModeThresh)
         || (Thresh != 0 && !(|ThreshFile))) begin : gen_param_error
       initial begin
-        $display("mvau_out: parameter error: need MH %% PE == 0 (MH %0d, PE %0d), AccW >= 2 (%0d), OutMode \"acc\" or \"thresh\" (with ThreshFile)",
-                 MH, PE, AccW);
+        $display("mvau_out: parameter error: need MH %% PE == 0 (MH %0d, PE %0d), AccW >= 2 (%0d), Steps >= 1 (%0d), OutMode \"acc\" or \"thresh\" (with ThreshFile)",
+                 MH, PE, AccW, Steps);
         $finish;
       end
       mvau_error_bad_outmode_or_widths u_param_error ();
@@ -75,13 +80,14 @@ module mvau_out #(
     end
   endgenerate
 
-  wire             skid_ready;
+  wire             res_leaves;  // the result moves to the output stage this cycle
+  wire             res_free;    // registered: the result register may take a new result
   reg              res_valid_q;
   reg              res_tlast_q;
   wire [OutW-1:0]  res_data;
   wire             step_end = step_valid_i && last_i;
 
-  assign en_o = !res_valid_q || skid_ready;
+  assign en_o = !res_valid_q || res_free;
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -90,6 +96,8 @@ module mvau_out #(
     end else if (en_o) begin
       res_valid_q <= step_end;
       if (step_end) res_tlast_q <= tlast_i;
+    end else if (res_leaves) begin
+      res_valid_q <= 1'b0;
     end
   end
 
@@ -132,20 +140,57 @@ module mvau_out #(
     end
   endgenerate
 
-  skid_buffer #(
-    .DataW(OutW)
-  ) u_out_skid (
-    .clk_i     (clk_i),
-    .rst_ni    (rst_ni),
-    .in_tvalid_i(res_valid_q),
-    .in_tready_o(skid_ready),
-    .in_tdata_i (res_data),
-    .in_tlast_i (res_tlast_q),
-    .out_tvalid_o(out_tvalid_o),
-    .out_tready_i(out_tready_i),
-    .out_tdata_o (out_tdata_o),
-    .out_tlast_o (out_tlast_o)
-  );
+  generate
+    if (Steps >= 2) begin : gen_out_reg
+      // one output register; a held result waits in the result register (en_o low)
+      reg             out_valid_q;
+      reg             out_tlast_q;
+      reg [OutW-1:0]  out_data_q;
+      wire            out_free = !out_valid_q || out_tready_i;
+
+      assign res_leaves = res_valid_q && out_free;
+      assign res_free   = !out_valid_q;
+
+      always @(posedge clk_i) begin
+        if (!rst_ni) begin
+          out_valid_q <= 1'b0;
+          out_tlast_q <= 1'b0;
+        end else if (res_leaves) begin
+          out_valid_q <= 1'b1;
+          out_tlast_q <= res_tlast_q;
+        end else if (out_tready_i) begin
+          out_valid_q <= 1'b0;
+        end
+      end
+      always @(posedge clk_i) begin
+        if (res_leaves) out_data_q <= res_data;
+      end
+
+      assign out_tvalid_o = out_valid_q;
+      assign out_tdata_o  = out_data_q;
+      assign out_tlast_o  = out_tlast_q;
+    end else begin : gen_out_skid
+      wire skid_ready;
+
+      assign res_leaves = res_valid_q && skid_ready;
+      assign res_free   = skid_ready;
+
+      skid_buffer #(
+        .DataW(OutW)
+      ) u_out_skid (
+        .clk_i      (clk_i),
+        .rst_ni     (rst_ni),
+        .in_tvalid_i(res_valid_q),
+        .in_tready_o(skid_ready),
+        .in_tdata_i (res_data),
+        .in_tlast_i (res_tlast_q),
+        .out_tvalid_o(out_tvalid_o),
+        .out_tready_i(out_tready_i),
+        .out_tdata_o (out_tdata_o),
+        .out_tlast_o (out_tlast_o)
+      );
+    end
+  endgenerate
 
 endmodule
 

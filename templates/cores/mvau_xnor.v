@@ -23,8 +23,9 @@
 //
 // Cycle model: one (nf, sf) step per clock: NF*SF cycles per pixel in steady state (the input
 // is read during the nf = 0 steps, SF of them). Latency from a pixel's last needed beat to its
-// output beat: 1 (issue) + PopStages + 1 (result) + 1 (skid) cycles. Back-pressure stalls the
-// whole pipeline; ready paths are registered (the output goes through a skid_buffer).
+// output beat: 1 (issue) + PopStages + 1 (result) + 1 (output register) cycles. Back-pressure
+// stalls the whole pipeline; ready paths are registered (see mvau_out.v: one output register for
+// SF >= 2, a skid_buffer for SF = 1).
 // Accumulation trick: acc starts at -MW and adds (pad ? SIMD : 2*popcount) per step, which is the
 // formula above with one carry chain of AccW LUTs per PE.
 //
@@ -168,7 +169,8 @@ module mvau_xnor #(
     .AccW      (AccW),
     .AccInit   (-MW),
     .OutMode   (OutMode),
-    .ThreshFile(ThreshFile)
+    .ThreshFile(ThreshFile),
+    .Steps     (MW / SIMD)
   ) u_out (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),

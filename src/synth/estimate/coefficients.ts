@@ -17,8 +17,8 @@
  *   xilinx gate             LUTs  n=20  mean  12.0 %  max  29.6 %
  *   xilinx maxpool          LUTs  n= 1  mean   0.0 %  max   0.0 %
  *   xilinx mix              LUTs  n=20  mean  10.6 %  max  64.5 %
- *   xilinx mvau_int         LUTs  n= 9  mean   7.6 %  max  14.4 %
- *   xilinx mvau_xnor        LUTs  n=25  mean   4.7 %  max  16.2 %
+ *   xilinx mvau_int         LUTs  n= 9  mean   8.6 %  max  24.4 %
+ *   xilinx mvau_xnor        LUTs  n=25  mean   5.4 %  max  18.7 %
  *   xilinx sigmoid_lut      LUTs  n= 9  mean   0.1 %  max   0.3 %
  *   xilinx sliding_window   LUTs  n=16  mean   7.8 %  max  20.4 %
  *   xilinx stream_dwc       LUTs  n=17  mean  21.5 %  max  52.3 %
@@ -36,8 +36,8 @@
  *   ice40  gate             LUTs  n=12  mean   2.2 %  max  12.1 %
  *   ice40  maxpool          LUTs  n= 1  mean   0.0 %  max   0.0 %
  *   ice40  mix              LUTs  n=12  mean   2.3 %  max   6.6 %
- *   ice40  mvau_int         LUTs  n= 8  mean   1.1 %  max   2.7 %
- *   ice40  mvau_xnor        LUTs  n=25  mean   4.7 %  max   9.9 %
+ *   ice40  mvau_int         LUTs  n= 8  mean   1.3 %  max   3.6 %
+ *   ice40  mvau_xnor        LUTs  n=25  mean   4.5 %  max  12.9 %
  *   ice40  sigmoid_lut      LUTs  n= 8  mean  33.3 %  max  96.0 %
  *   ice40  sliding_window   LUTs  n=12  mean   8.8 %  max  17.5 %
  *   ice40  stream_dwc       LUTs  n=11  mean  15.8 %  max  42.8 %
@@ -61,8 +61,8 @@ export const COEFFICIENTS: Readonly<Record<EstimateTarget, Readonly<Record<strin
     gate: { carry: { ctl: 2.0796, dspMul: 15.569, laneBits: 1.1948 }, ffs: { laneBits: 5.2197 }, luts: { dspMul: 449.19, laneBits: 13.537 } },
     maxpool: { carry: { ctl: 8.4375 }, ffs: { ctl: 17.75 }, luts: { ctl: 21.563 } },
     mix: { carry: { ctl: 1.0228, dspMul: 55.295, romLogicBits: 0.0004108 }, ffs: { dspMul: 52.143, one: 13.096 }, luts: { dspMul: 674.87, one: 114.2, romLogicBits: 0.013487 } },
-    mvau_int: { carry: { accBits: 1.3783, ctl: 1.2692, dspMul: 0.4259 }, ffs: { accBits: 4.0907, dotMulBits: 0.032068, one: 59.683 }, luts: { accBits: 0.96717, ctl: 5.3741, dotMulBits: 1.4933, mulBits: 1.6382 } },
-    mvau_xnor: { carry: { accBits: 0.83483, bramMuxBits: 0.014908, ctl: 1.0866, leaves: 0.83483, treeBits: 0.76358 }, ffs: { accBits: 4.5409, ctl: 2.3495, memLogicBits: 1.0527, one: 15.968, replayBits: 1.1488 }, luts: { accBits: 0.92683, bramMuxBits: 0.85977, ctl: 6.9032, leaves: 11.33, memLogicBits: 1.1491 } },
+    mvau_int: { carry: { accBits: 1.3783, ctl: 1.2692, dspMul: 0.4259 }, ffs: { accBits: 3.1033, dotMulBits: 0.03155, one: 57.526 }, luts: { ctl: 5.5209, dotMulBits: 1.5662, mulBits: 1.4057 } },
+    mvau_xnor: { carry: { accBits: 0.83483, bramMuxBits: 0.014908, ctl: 1.0866, leaves: 0.83483, treeBits: 0.76358 }, ffs: { accBits: 3.5409, ctl: 2.3215, memLogicBits: 1.0582, one: 13.995, replayBits: 1.1544 }, luts: { bramMuxBits: 0.86312, ctl: 5.7924, leaves: 10.76, memLogicBits: 1.2065, replayBits: 0.83639 } },
     sigmoid_lut: { ffs: { laneBits: 1.3835 }, luts: { laneBits: 0.95032 } },
     sliding_window: { carry: { addrBits: 4.6078 }, ffs: { addrBits: 2.8212, beatBits: 4.1604, one: 15.898 }, luts: { addrBits: 12.347, beatBits: 2.8299 } },
     stream_dwc: { carry: { one: 0.98705, selectBits: 0.010813 }, ffs: { gatherBits: 0.87789, gatherShift: 0.05835, one: 6.2666, outBits: 2.0776, selectBits: 1.0097 }, luts: { outBits: 2.5345, selectShift: 0.60297 } },
@@ -82,8 +82,8 @@ export const COEFFICIENTS: Readonly<Record<EstimateTarget, Readonly<Record<strin
     gate: { carry: { ctl: 0.67926, laneBits: 0.27738 }, dsp: { dspMul: 1 }, ffs: { laneBits: 3.5841, lutramBits: 0.0065397 }, luts: { laneBits: 4.2212 } },
     maxpool: { carry: { ctl: 1.6875 }, ffs: { ctl: 14.188 }, luts: { ctl: 18.188 } },
     mix: { carry: { ctl: 0.16084, dspMul: 4.3086, romLogicBits: 0.00013116 }, dsp: { dspMul: 1 }, ffs: { ctl: 1.0697, dspMul: 19.682, one: 6.224 }, luts: { ctl: 5.663, dspMul: 24.647, romLogicBits: 0.010714 } },
-    mvau_int: { carry: { accBits: 0.30077, one: 3.8099, replayBits: 0.16529 }, dsp: { dspMul: 1 }, ffs: { accBits: 3.8363, dspMul: 0.77554, one: 41.533, replayBits: 1.365 }, luts: { dotMulBits: 0.15796, memLogicBits: 9.9009, one: 117.19 } },
-    mvau_xnor: { carry: { accBits: 0.1334, ctl: 0.53498, leaves: 1.2042 }, ffs: { accBits: 4.3225, ctl: 2.5816, leaves: 0.12001, one: 17.076, replayBits: 1.052 }, luts: { accBits: 1.6473, bramMuxBits: 0.9738, leaves: 4.1643, lutramBits: 0.093251, one: 62.885 } },
+    mvau_int: { carry: { accBits: 0.30077, one: 3.8099, replayBits: 0.16529 }, dsp: { dspMul: 1 }, ffs: { accBits: 2.6912, dspMul: 1.2744, one: 43.65, replayBits: 1.1849 }, luts: { ctl: 10.374, memLogicBits: 18.49, mulBits: 0.41487 } },
+    mvau_xnor: { carry: { accBits: 0.1334, ctl: 0.53498, leaves: 1.2042 }, ffs: { accBits: 3.3222, ctl: 2.5238, leaves: 0.12282, one: 15.46, replayBits: 1.0531 }, luts: { accBits: 0.6682, bramMuxBits: 0.96411, leaves: 4.1884, lutramBits: 0.087935, one: 60.977 } },
     sigmoid_lut: { ffs: { laneBits: 1.1304, one: 6, romLogicBits: 0.00090144 }, luts: { laneBits: 0.60875, one: 8.9982, romLogicBits: 0.012846 } },
     sliding_window: { carry: { addrBits: 1.0394 }, ffs: { addrBits: 1.8677, beatBits: 2.1099, one: 29.793 }, luts: { addrBits: 9.1092, beatBits: 2.0642 } },
     stream_dwc: { carry: { gatherShift: 0.07814, one: 1.262, selectShift: 0.00047744 }, ffs: { gatherBits: 0.98434, gatherShift: 0.026695, one: 7.065, outBits: 1.9878, selectBits: 1.0124 }, luts: { gatherBits: 7.4472, one: 19.572, selectShift: 0.30845 } },

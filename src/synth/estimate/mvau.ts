@@ -48,10 +48,18 @@ export function popcountTreeBits(simd: number): { leaves: number; adderBits: num
   return { leaves, adderBits };
 }
 
+/**
+ * Bits of the output skid buffer: mvau_out has one only when a block is a single step (SF = 1);
+ * otherwise its output stage is a plain register (templates/cores/mvau_out.v).
+ */
+function outputSkidBits(x: Readonly<Record<string, number>>): number {
+  return p(x, 'MW') / Math.max(1, p(x, 'SIMD')) === 1 ? p(x, 'PE') * p(x, 'AccW') : 0;
+}
+
 /** Cost models of mvau_xnor and mvau_int. */
 export const mvauCores: Readonly<Record<string, CoreModel>> = {
   mvau_xnor: {
-    doc: 'popcount leaves and tree adder bits per PE, PE accumulator bits, replay-buffer bits, schedule counters',
+    doc: 'popcount leaves and tree adder bits per PE, PE accumulator bits, output skid bits (SF = 1 only), replay-buffer bits, schedule counters',
     features: (x) => {
       const t = popcountTreeBits(p(x, 'SIMD'));
       const nf = p(x, 'MH') / Math.max(1, p(x, 'PE'));
@@ -59,6 +67,7 @@ export const mvauCores: Readonly<Record<string, CoreModel>> = {
         leaves: p(x, 'PE') * t.leaves,
         treeBits: p(x, 'PE') * t.adderBits,
         accBits: p(x, 'PE') * p(x, 'AccW'),
+        skidBits: outputSkidBits(x),
         replayBits: nf > 1 ? p(x, 'SIMD') : 0,
         ctl: clog2(nf) + clog2(p(x, 'MW') / Math.max(1, p(x, 'SIMD'))),
         one: 1,
@@ -67,7 +76,7 @@ export const mvauCores: Readonly<Record<string, CoreModel>> = {
     memories: (x) => memories(x, 1, 1),
   },
   mvau_int: {
-    doc: 'multiplier bit-products and DSP blocks per lane, PE accumulator bits, replay-buffer bits, schedule counters',
+    doc: 'multiplier bit-products and DSP blocks per lane, PE accumulator bits, output skid bits (SF = 1 only), replay-buffer bits, schedule counters',
     features: (x) => {
       const lanes = p(x, 'PE') * p(x, 'SIMD');
       const nf = p(x, 'MH') / Math.max(1, p(x, 'PE'));
@@ -79,6 +88,7 @@ export const mvauCores: Readonly<Record<string, CoreModel>> = {
         dspMul: lanes * dspBlocksTruncated(dotW, dotW, dotW),
         sumBits: lanes * p(x, 'AccW'),
         accBits: p(x, 'PE') * p(x, 'AccW'),
+        skidBits: outputSkidBits(x),
         replayBits: nf > 1 ? p(x, 'SIMD') * p(x, 'InW') : 0,
         ctl: clog2(nf) + clog2(p(x, 'MW') / Math.max(1, p(x, 'SIMD'))),
         one: 1,

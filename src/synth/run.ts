@@ -172,15 +172,18 @@ export async function synthDesign(dir: string, o: SynthOptions): Promise<SynthRe
   const insts = o.layers ? all.filter((i) => o.layers!.includes(i.layer)) : all;
   if (o.perLayer && insts.length === 0) fail('E_DESIGN', `no MVAU instances found in ${m.top}.v`, { file: topFile });
   const cores = files.filter((f) => f.startsWith('cores/'));
-  const inputs = [...files, ...memFiles(dir), ...(liberty !== undefined ? [liberty] : [])];
+  const extra = [...memFiles(dir), ...(liberty !== undefined ? [liberty] : [])];
+  const inputs = [...files, ...extra];
+  const closures = new Map<string, string[]>();
   const jobs: SynthJob[] = o.perLayer
     ? insts.map((i) => {
         const base = `layers/${i.layer.replace(/[^\w.-]/g, '_')}.${t}`;
         const statFile = `synth/${base}.stat.json`;
         const d = depthOf(base);
-        const used = coreClosure(dir, i.module);
+        const used = closures.get(i.module) ?? coreClosure(dir, i.module);
+        closures.set(i.module, used);
         const script = synthScript({ top: i.module, files: used, target: t, params: i.params, statFile, ...lib, ...d });
-        return { label: i.layer, scriptFile: `synth/${base}.ys`, script, statFile, ...d, inputs: [...used, ...memFiles(dir), ...(liberty !== undefined ? [liberty] : [])] };
+        return { label: i.layer, scriptFile: `synth/${base}.ys`, script, statFile, ...d, inputs: [...used, ...extra] };
       })
     : [(() => {
         const statFile = `synth/${t}.stat.json`;

@@ -221,19 +221,19 @@ function numericKey(module: string, params: Readonly<Record<string, ParamValue>>
 }
 
 /**
- * Generates a design source and returns its distinct core instances, at most `perModule` of each
- * core (spread over the sorted list), MVAUs excluded. An existing folder with the same top is kept
- * (its synthesis cache with it) and only its cores are refreshed from the templates, so a changed
- * core is never calibrated from a stale copy.
+ * Generates a design source (once; an existing folder is reused with its synthesis cache) and
+ * returns its distinct core instances, at most `perModule` of each core (spread over the sorted
+ * list), MVAUs excluded. The folder's cores are refreshed from the templates on every call, so a
+ * changed core is never calibrated from a stale copy; its instances' parameters are samples
+ * whatever version of the emitter chose them.
  */
 export function designSamples(work: string, src: DesignSource, perModule = 5): CalibrationSample[] {
   const dir = join(work, src.name);
-  const net = src.net();
-  const d = generateDesign({ net, ws: randomWeights(net, 1), weights: { seed: 1 }, quant: DEFAULT_QUANT, fold: src.fold, recipe: { calibration: src.name } });
-  const manifest = join(dir, 'manifest.json');
-  const same = existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { rtlSha256?: string }).rtlSha256 === d.manifest.rtlSha256;
-  if (same) for (const c of d.emitted.cores) copyFileSync(join(CORES_DIR, `${c}.v`), join(dir, 'cores', `${c}.v`));
-  else writeDesign(dir, d, true);
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    const net = src.net();
+    const d = generateDesign({ net, ws: randomWeights(net, 1), weights: { seed: 1 }, quant: DEFAULT_QUANT, fold: src.fold, recipe: { calibration: src.name } });
+    writeDesign(dir, d, true);
+  } else for (const f of readdirSync(join(dir, 'cores'))) if (existsSync(join(CORES_DIR, f))) copyFileSync(join(CORES_DIR, f), join(dir, 'cores', f));
   const top = readdirSync(dir).find((f) => f.endsWith('_top.v'))!;
   const seen = new Map<string, CalibrationSample[]>();
   const keys = new Set<string>();
